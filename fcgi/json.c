@@ -1,0 +1,254 @@
+/* json.c: see json.h. */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "json.h"
+#include "util.h"
+
+bool
+json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
+                struct json_object **out, const char **msg)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	size_t i, end;
+
+	for (i = 0; i < len; i++)
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
+		    buf[i] != '\n')
+			break;
+	if (i == len) {
+		*out = json_object_new_object();
+		return true;
+	}
+	if (len > (size_t)0x7fffffff) {
+		*msg = "invalid payload: request body is too large";
+		return false;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		*msg = "invalid payload: NUL byte in body";
+		return false;
+	}
+	tok = json_tokener_new_ex(max_depth);
+	if (tok == NULL) {
+		*msg = "invalid payload: failed to read body";
+		return false;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
+	                                    JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (obj == NULL) {
+		if (jerr == json_tokener_continue || jerr == json_tokener_success)
+			*msg = "invalid payload: EOF while parsing a value";
+		else
+			*msg = arena_printf(a, "invalid payload: %s at byte %zu",
+			                    json_tokener_error_desc(jerr), end);
+		return false;
+	}
+	for (i = end; i < len; i++) {
+		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
+		    buf[i] != '\n') {
+			json_object_put(obj);
+			*msg = arena_printf(a,
+			                    "invalid payload: trailing characters "
+			                    "at byte %zu",
+			                    i);
+			return false;
+		}
+	}
+	if (!json_object_is_type(obj, json_type_object)) {
+		json_object_put(obj);
+		*msg = "invalid payload: invalid type: expected a JSON object";
+		return false;
+	}
+	*out = obj;
+	return true;
+}
+
+size_t
+utf8_chars(const char *s, size_t len)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+static const char *
+type_name(enum jfield_type t)
+{
+	switch (t) {
+	case JF_STRING:
+		return "a string";
+	case JF_INT:
+		return "an integer";
+	case JF_BOOL:
+		return "a boolean";
+	case JF_STRING_ARRAY:
+		return "a sequence of strings";
+	case JF_OBJECT:
+		return "an object";
+	}
+	return "a value";
+}
+
+static bool
+has_type(struct json_object *v, enum jfield_type t)
+{
+	size_t i, n;
+
+	switch (t) {
+	case JF_STRING:
+		return json_object_is_type(v, json_type_string);
+	case JF_INT:
+		return json_object_is_type(v, json_type_int);
+	case JF_BOOL:
+		return json_object_is_type(v, json_type_boolean);
+	case JF_OBJECT:
+		return json_object_is_type(v, json_type_object);
+	case JF_STRING_ARRAY:
+		if (!json_object_is_type(v, json_type_array))
+			return false;
+		n = json_object_array_length(v);
+		for (i = 0; i < n; i++)
+			if (!json_object_is_type(
+				    json_object_array_get_idx(v, i),
+				    json_type_string))
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static void
+add_rule(struct json_object **errs, const char *msg)
+{
+	if (*errs == NULL)
+		*errs = json_object_new_array();
+	json_object_array_add(*errs, json_object_new_string(msg));
+}
+
+static void
+check_string(const char *name, struct json_object *v, const struct jfield *f,
+             struct arena *a, struct json_object **errs)
+{
+	const char *s = json_object_get_string(v);
+	size_t len = (size_t)json_object_get_string_len(v);
+	size_t chars;
+
+	if (strlen(s) != len) {
+		add_rule(errs, arena_printf(a, "%s: contains a NUL character",
+		                            name));
+		return;
+	}
+	chars = utf8_chars(s, len);
+	if ((long long)chars < f->min)
+		add_rule(errs, arena_printf(a, "%s: length is lower than %lld", name, f->min));
+	if (f->max > 0 && (long long)chars > f->max)
+		add_rule(errs, arena_printf(a, "%s: length is greater than %lld", name,
+		         f->max));
+}
+
+bool
+json_validate(struct json_object *obj, const struct jfield *fields,
+              size_t nfields, struct arena *a, const char **payload_msg,
+              struct json_object **rule_errs)
+{
+	struct json_object *errs = NULL, *v;
+	size_t i, j, n;
+
+	for (i = 0; i < nfields; i++) {
+		const struct jfield *f = &fields[i];
+
+		if (!json_object_object_get_ex(obj, f->name, &v) ||
+		    (v == NULL && !f->nullable)) {
+			if (!f->required)
+				continue;
+			*payload_msg = arena_printf(
+				a, "invalid payload: missing field `%s`",
+				f->name);
+			goto fail;
+		}
+		if (v == NULL)
+			continue; /* an explicit, allowed null */
+		if (!has_type(v, f->type)) {
+			*payload_msg = arena_printf(
+				a, "invalid payload: invalid type for `%s`, "
+				   "expected %s",
+				f->name, type_name(f->type));
+			goto fail;
+		}
+		switch (f->type) {
+		case JF_STRING:
+			check_string(f->name, v, f, a, &errs);
+			break;
+		case JF_INT: {
+			int64_t x = json_object_get_int64(v);
+
+			if (x < f->min)
+				add_rule(&errs, arena_printf(a, "%s: lower than %lld",
+				         f->name, f->min));
+			if (x > f->max)
+				add_rule(&errs, arena_printf(a, "%s: greater than %lld",
+				         f->name, f->max));
+			break;
+		}
+		case JF_STRING_ARRAY:
+			n = json_object_array_length(v);
+			if ((long long)n > f->max)
+				add_rule(&errs, arena_printf(a, "%s: length is greater than %lld",
+				         f->name, f->max));
+			for (j = 0; j < n; j++) {
+				struct json_object *e =
+					json_object_array_get_idx(v, j);
+				const char *s = json_object_get_string(e);
+
+				if (strlen(s) !=
+				    (size_t)json_object_get_string_len(e))
+					add_rule(&errs, arena_printf(a, "%s[%lld]: contains a NUL "
+					         "character",
+					         f->name, (long long)j));
+			}
+			break;
+		case JF_BOOL:
+		case JF_OBJECT:
+			break;
+		}
+	}
+	if (errs != NULL) {
+		*payload_msg = NULL;
+		*rule_errs = errs;
+		return false;
+	}
+	return true;
+fail:
+	if (errs != NULL)
+		json_object_put(errs);
+	*rule_errs = NULL;
+	return false;
+}
+
+struct json_object *
+json_str_or_null(const char *s)
+{
+	return s == NULL ? NULL : json_object_new_string(s);
+}
+
+struct json_object *
+json_ts_or_null(const char *db)
+{
+	char ts[TS_BUFSZ];
+
+	if (db == NULL || !ts_from_db(db, ts))
+		return NULL;
+	return json_object_new_string(ts);
+}

@@ -1,0 +1,179 @@
+/* router.c: route matching, body checks and dispatch. */
+#include "autoconf.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <json-c/json.h>
+
+#include "handler.h"
+#include "json.h"
+#include "log.h"
+#include "request.h"
+#include "response.h"
+#include "router.h"
+
+/* Every handler group; a new group adds one line here. */
+static const struct route_group *const groups[] = {
+	&handler_public_group,
+#ifdef PANEL_TEST_ROUTES
+	&handler_test_group,
+#endif
+};
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
+
+bool
+router_match(const char *pattern, const char *path, struct arena *a,
+             const char **params, size_t *nparams)
+{
+	const char *p = pattern, *s = path;
+	size_t n = 0;
+
+	while (*p != '\0' && *s != '\0') {
+		if (*p == '{') {
+			size_t len = strcspn(s, "/");
+
+			if (len == 0 || n == REQ_MAX_PARAMS)
+				return false;
+			if (params != NULL)
+				params[n] = arena_strndup(a, s, len);
+			n++;
+			s += len;
+			p = strchr(p, '}');
+			if (p == NULL)
+				return false;
+			p++;
+		} else if (*p == *s) {
+			p++;
+			s++;
+		} else {
+			return false;
+		}
+	}
+	if (*p != '\0' || *s != '\0')
+		return false;
+	if (nparams != NULL)
+		*nparams = n;
+	return true;
+}
+
+const char *
+req_path_param(const struct req *req, const char *name)
+{
+	const char *p;
+	size_t i = 0, nlen = strlen(name);
+
+	if (req->route == NULL)
+		return NULL;
+	for (p = strchr(req->route->pattern, '{'); p != NULL;
+	     p = strchr(p + 1, '{'), i++) {
+		if (i < req->nparams && strncmp(p + 1, name, nlen) == 0 &&
+		    p[1 + nlen] == '}')
+			return req->params[i];
+	}
+	return NULL;
+}
+
+/* Content-Type must be application/json, parameters allowed. */
+static const char *
+check_content_type(const char *ct)
+{
+	size_t len;
+
+	if (ct == NULL || *ct == '\0')
+		return "invalid payload: missing content type header";
+	while (*ct == ' ')
+		ct++;
+	len = strcspn(ct, "; ");
+	if (len != strlen("application/json") ||
+	    strncasecmp(ct, "application/json", len) != 0)
+		return "invalid payload: unsupported content type";
+	return NULL;
+}
+
+/* Reads, parses and validates the body; false when an error was set. */
+static bool
+read_json_body(struct req *req, const struct route *r)
+{
+	struct json_object *errs = NULL;
+	const char *msg;
+	enum perr e;
+
+	msg = check_content_type(req_param(req, "CONTENT_TYPE"));
+	if (msg != NULL) {
+		response_error(req, 400, msg);
+		return false;
+	}
+	e = req_read_body(req, r->body_max);
+	if (e == PERR_TOOBIG) {
+		response_error(req, 413,
+		               "invalid payload: request body is too large");
+		return false;
+	}
+	if (e != PERR_OK) {
+		response_error(req, 400, "invalid payload: failed to read body");
+		return false;
+	}
+	if (!json_parse_body(req->body, req->body_len, JSON_MAX_DEPTH,
+	                     &req->arena, &req->json, &msg)) {
+		log_debug(req, "rejected body: %s", msg);
+		response_error(req, 400, msg);
+		return false;
+	}
+	if (r->nfields > 0 &&
+	    !json_validate(req->json, r->fields, r->nfields, &req->arena, &msg,
+	                   &errs)) {
+		if (errs != NULL)
+			response_errors(req, 400, errs);
+		else
+			response_error(req, 400, msg);
+		return false;
+	}
+	return true;
+}
+
+void
+router_dispatch(struct req *req)
+{
+	const struct route *found = NULL;
+	char allow[128] = "";
+	size_t g, i;
+
+	for (g = 0; g < NGROUPS && found == NULL; g++) {
+		for (i = 0; i < groups[g]->nroutes; i++) {
+			const struct route *r = &groups[g]->routes[i];
+			size_t n = 0;
+
+			if (!router_match(r->pattern, req->path, NULL, NULL,
+			                  NULL))
+				continue;
+			if (strcmp(r->method, req->method) != 0 &&
+			    !(strcmp(r->method, "GET") == 0 &&
+			      strcmp(req->method, "HEAD") == 0)) {
+				n = strlen(allow);
+				snprintf(allow + n, sizeof(allow) - n, "%s%s",
+				         n ? ", " : "", r->method);
+				continue;
+			}
+			found = r;
+			break;
+		}
+	}
+	if (found == NULL) {
+		if (allow[0] != '\0') {
+			response_header(req, "Allow", allow);
+			response_error(req, 405, "method not allowed");
+		} else {
+			response_error(req, 404, "route not found");
+		}
+		return;
+	}
+	req->route = found;
+	req->route_pattern = found->pattern;
+	router_match(found->pattern, req->path, &req->arena, req->params,
+	             &req->nparams);
+	if (found->body_max > 0 && !read_json_body(req, found))
+		return;
+	found->handler(req);
+}

@@ -1,0 +1,88 @@
+/*
+ * request.h: one FastCGI request and everything it owns. A worker thread
+ * keeps one struct req, fills it per accepted request (req_begin) and
+ * releases all of its memory in one place (req_end).
+ */
+#ifndef PANEL_REQUEST_H
+#define PANEL_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cidr.h"
+#include "util.h"
+
+struct config;
+struct db;
+struct route;
+struct json_object;
+typedef struct FCGX_Request FCGX_Request; /* libfcgi's own typedef */
+
+#define REQ_MAX_PARAMS 4
+#define REQ_ID_BUFSZ 24
+
+struct req {
+	FCGX_Request *fcgx;         /* borrowed from the worker */
+	const struct config *cfg;   /* borrowed, lives for the process */
+	struct db *db;              /* borrowed, the thread's connection */
+	struct arena arena;         /* all request memory below */
+
+	char id[REQ_ID_BUFSZ];      /* for log lines */
+	const char *method;         /* borrowed from libfcgi */
+	const char *path;           /* in arena, without the query */
+	const char *query;          /* borrowed, raw, "" when none */
+	char client_ip[CIDR_BUFSZ]; /* after the trusted-proxy rule */
+	struct cidr client_addr;
+	bool client_addr_ok;
+
+	const struct route *route;  /* the matched row, or NULL */
+	const char *route_pattern;
+	const char *params[REQ_MAX_PARAMS]; /* path {param} values, arena */
+	size_t nparams;
+
+	char *body;                 /* in arena, NUL-terminated */
+	size_t body_len;
+	struct json_object *json;   /* parsed body, owned */
+
+	/* response */
+	int status;
+	struct json_object *resp;   /* owned; NULL = empty body */
+	char *resp_headers;         /* "Name: value\r\n"..., arena */
+	bool sent;
+};
+
+/* Per thread: zero the struct once, then begin/end around each request. */
+void req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
+               struct db *db);
+void req_end(struct req *req);
+
+/* A CGI parameter (HTTP_*, CONTENT_TYPE, ...); borrowed, NULL when absent. */
+const char *req_param(const struct req *req, const char *name);
+/* Value of the cookie called name (arena), or NULL. */
+const char *req_cookie(struct req *req, const char *name);
+/*
+ * Looks up a query parameter and percent-decodes it into the arena.
+ * Returns PERR_NOENT when absent, PERR_INVAL when it is badly encoded or
+ * holds a NUL byte (%00), PERR_OK otherwise.
+ */
+enum perr req_query(struct req *req, const char *name, const char **out);
+/* Value of path parameter name of the matched route (router.c), or NULL. */
+const char *req_path_param(const struct req *req, const char *name);
+
+/*
+ * Reads the body, at most max bytes. PERR_TOOBIG when CONTENT_LENGTH is over
+ * max (nothing is read), PERR_INVAL when CONTENT_LENGTH is malformed or the
+ * body is shorter than it says.
+ */
+enum perr req_read_body(struct req *req, size_t max);
+
+/*
+ * The client IP rule (exposed for unit tests): peer unless it is a trusted
+ * proxy; then the right-most X-Forwarded-For entry that is not a trusted
+ * proxy, else X-Real-IP, else the peer. Writes the plain address.
+ */
+bool req_client_ip(const char *peer, const char *xff, const char *xrealip,
+                   const struct cidr *proxies, size_t nproxies,
+                   struct cidr *out);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * settings.h: the settings table (contract section 13), read fresh for each
+ * request that needs it, with the contract's defaults for missing keys.
+ */
+#ifndef PANEL_SETTINGS_H
+#define PANEL_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+struct db;
+struct arena;
+
+struct settings {
+	size_t n;
+	const char **keys;   /* in the arena */
+	const char **values;
+};
+
+enum perr settings_load(struct db *db, struct arena *a, struct settings *out);
+/* The stored value, or NULL when the key is not stored. */
+const char *settings_get(const struct settings *s, const char *key);
+/* Stored value, else def (also for an empty stored value). */
+const char *settings_str(const struct settings *s, const char *key,
+                         const char *def);
+bool settings_bool(const struct settings *s, const char *key, bool def);
+long long settings_int(const struct settings *s, const char *key,
+                       long long def, long long min, long long max);
+
+#endif

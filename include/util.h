@@ -1,0 +1,76 @@
+/*
+ * util.h: allocation that aborts on exhaustion, the per-request arena, the one
+ * number parser, timestamp formatting and small string helpers.
+ */
+#ifndef PANEL_UTIL_H
+#define PANEL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* Error codes of every module; mapped to HTTP statuses only in response.c. */
+enum perr {
+	PERR_OK = 0,
+	PERR_NOMEM,
+	PERR_INVAL,    /* bad input: 400 */
+	PERR_TOOBIG,   /* over a size limit: 413 */
+	PERR_UNAUTH,   /* 401 */
+	PERR_FORBID,   /* 403 */
+	PERR_NOENT,    /* 404 */
+	PERR_CONFLICT, /* unique key violated: 409 */
+	PERR_DBDOWN,   /* database unreachable: 503 */
+	PERR_DB,       /* database answered an error: 500 */
+	PERR_SYS,      /* anything else: 500 */
+	PERR__MAX
+};
+
+const char *perr_str(enum perr e);
+
+/* Allocation: log and abort on exhaustion (the web server restarts us). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+/*
+ * Arena: many small allocations released together. Each request owns one and
+ * resets it after the response is sent.
+ */
+struct arena_chunk;
+struct arena {
+	struct arena_chunk *head;
+};
+void *arena_alloc(struct arena *a, size_t n);
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+char *arena_strdup(struct arena *a, const char *s);
+char *arena_printf(struct arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Wipes and releases every chunk; the arena is empty and reusable after. */
+void arena_reset(struct arena *a);
+
+/*
+ * The one number parser: the whole string must be a base-10 integer within
+ * [min, max]. Returns false (and leaves *out alone) otherwise.
+ */
+bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
+bool parse_bool(const char *s, bool *out);
+
+/*
+ * RFC 3339 UTC with automatic fraction digits (none, 3, 6 or 9) as the
+ * contract's timestamps. out must hold TS_BUFSZ bytes.
+ */
+#define TS_BUFSZ 40
+void ts_format(time_t sec, long nsec, char out[TS_BUFSZ]);
+/* "YYYY-MM-DD HH:MM:SS[.ffffff]" as MariaDB prints DATETIME(6), to RFC 3339. */
+bool ts_from_db(const char *db, char out[TS_BUFSZ]);
+
+bool str_has_prefix(const char *s, const char *prefix);
+/* ASCII case-insensitive comparison of n bytes. */
+bool str_ieq(const char *a, const char *b);
+/* Trims ASCII spaces and tabs in place; returns the start. */
+char *str_trim(char *s);
+
+#endif
