@@ -138,6 +138,12 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 		*lp = (long)n;
 		return true;
 	}
+	for (const char *c = v; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			*reason = "contains a control character";
+			return false;
+		}
+	}
 	if ((long)len < k->min || (long)len > k->max) {
 		*reason = len == 0 ? "must not be empty" : "too long";
 		return false;
@@ -436,7 +442,7 @@ bool
 config_generate_secrets(const char *path, char *err, size_t errlen)
 {
 	unsigned char key[CONFIG_KEY_BYTES];
-	char hex[2 * CONFIG_KEY_BYTES + 1], buf[256];
+	char hex[2 * CONFIG_KEY_BYTES + 1], buf[512];
 	int fd, n;
 	bool ok;
 

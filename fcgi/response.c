@@ -96,19 +96,21 @@ response_send(struct req *req)
 			                   JSON_C_TO_STRING_NOSLASHESCAPE);
 		len = strlen(body);
 	}
-	FCGX_FPrintF(req->fcgx->out,
-	             "Status: %d %s\r\n"
-	             "Content-Type: application/json\r\n"
-	             "Content-Length: %zu\r\n"
-	             "Vary: Accept\r\n"
-	             "Cache-Control: no-store\r\n"
-	             "X-Content-Type-Options: nosniff\r\n",
-	             req->status, reason(req->status), len);
-	if (req->cfg->server_name[0] != '\0')
-		FCGX_FPrintF(req->fcgx->out, "X-Server-Name: %s\r\n",
-		             req->cfg->server_name);
-	if (req->resp_headers != NULL)
-		FCGX_PutS(req->resp_headers, req->fcgx->out);
+	/* libfcgi's own printf lacks %zu: format with libc. */
+	FCGX_PutS(arena_printf(&req->arena,
+	                       "Status: %d %s\r\n"
+	                       "Content-Type: application/json\r\n"
+	                       "Content-Length: %zu\r\n"
+	                       "Vary: Accept\r\n"
+	                       "Cache-Control: no-store\r\n"
+	                       "X-Content-Type-Options: nosniff\r\n"
+	                       "%s%s%s%s",
+	                       req->status, reason(req->status), len,
+	                       req->cfg->server_name[0] ? "X-Server-Name: " : "",
+	                       req->cfg->server_name,
+	                       req->cfg->server_name[0] ? "\r\n" : "",
+	                       req->resp_headers ? req->resp_headers : ""),
+	          req->fcgx->out);
 	FCGX_PutS("\r\n", req->fcgx->out);
 	if (len > 0 && strcmp(req->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);

@@ -1,0 +1,31 @@
+"""The database stops under a running lighttpd stack: requests that need it
+get 503 database unavailable (quickly, no crash), the others still work, and
+once it is back the same worker processes serve 200s again."""
+
+import time
+
+from harness import test, eq, expect_error
+import stack
+
+
+@test
+def database_outage_503_then_recovery_same_workers(ctx):
+    lt = ctx.lighttpd
+    eq(ctx.get("/api/settings").status, 200, "before")
+    pids = lt.backends()
+    ctx.db.stop()
+    try:
+        for _ in range(10):
+            t0 = time.monotonic()
+            r = ctx.get("/api/settings")
+            expect_error(r, 503, "database unavailable")
+            # no hang: far below the 30 s client timeout (the connect
+            # timeout is 2 s and a down socket fails at once)
+            assert time.monotonic() - t0 < 10, "answered without hanging"
+        expect_error(ctx.get("/api/announcements"), 503, "database unavailable")
+        eq(ctx.get("/api/languages").status, 200, "routes without the database still work")
+    finally:
+        ctx.db.start()
+    assert stack.wait_until(lambda: ctx.get("/api/settings").status == 200, 15), "recovered"
+    eq([ctx.get("/api/settings").status for _ in range(10)], [200] * 10, "steady")
+    eq(lt.backends(), pids, "the same worker processes (no restart)")
