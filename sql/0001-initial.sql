@@ -14,6 +14,12 @@
 --   enums       ENUM with the Postgres labels
 --   varchar(N x 4) in the contract = VARCHAR(N) characters in utf8mb4
 --   ON DELETE   CASCADE / SET NULL / RESTRICT exactly as the contract says (plain FK = RESTRICT)
+--   uniqueness  usernames and e-mails are unique case-insensitively (utf8mb4_unicode_ci), as
+--               the panel's unique index on lower(col). Every other unique name (roles,
+--               locations, nodes, nests, eggs, API key names, egg env variables, command
+--               snippets, users.external_id) compares case-sensitively (utf8mb4_bin) as the
+--               panel's plain unique indexes do, and searches over them add
+--               COLLATE utf8mb4_unicode_ci for the case-insensitive match of the contract.
 --
 -- Foreign keys to tables that are out of scope (backup_configurations, egg_repository_eggs,
 -- server_schedules) are kept as plain nullable CHAR(36) columns without a constraint.
@@ -30,7 +36,7 @@
 
 CREATE TABLE IF NOT EXISTS roles (
     uuid                CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    name                VARCHAR(255) NOT NULL,
+    name                VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     description         TEXT NULL,
     require_two_factor  BOOLEAN NOT NULL DEFAULT FALSE,
 -- JSON arrays of permission strings (varchar(64)[] in the panel)
@@ -44,7 +50,7 @@ CREATE TABLE IF NOT EXISTS roles (
 CREATE TABLE IF NOT EXISTS users (
     uuid                CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     role_uuid           CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
-    external_id         VARCHAR(255) NULL,
+    external_id         VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL,
 -- storage path of the avatar image
     avatar              VARCHAR(255) NULL,
 -- username and email: utf8mb4_unicode_ci makes the UNIQUE keys case-insensitive
@@ -104,7 +110,7 @@ CREATE TABLE IF NOT EXISTS user_sessions (
 CREATE TABLE IF NOT EXISTS user_api_keys (
     uuid                CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
     user_uuid           CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    name                VARCHAR(31) NOT NULL,
+    name                VARCHAR(31) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
 -- first 16 characters of the key (shown in listings, lookup prefix)
     key_start           CHAR(16) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 -- SHA-256 of the full 48-character key
@@ -222,7 +228,7 @@ CREATE TABLE IF NOT EXISTS locations (
     uuid                CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 -- backup_configurations is out of scope: plain column, no foreign key (panel: SET NULL)
     backup_configuration_uuid CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
-    name                VARCHAR(255) NOT NULL,
+    name                VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     description         TEXT NULL,
 -- two-letter country flag code
     flag                CHAR(2) NULL,
@@ -236,7 +242,7 @@ CREATE TABLE IF NOT EXISTS nodes (
     location_uuid       CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 -- backup_configurations is out of scope: plain column, no foreign key (panel: SET NULL)
     backup_configuration_uuid CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
-    name                VARCHAR(255) NOT NULL,
+    name                VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     deployment_enabled  BOOLEAN NOT NULL DEFAULT FALSE,
     maintenance_enabled BOOLEAN NOT NULL DEFAULT FALSE,
     description         TEXT NULL,
@@ -280,7 +286,7 @@ CREATE TABLE IF NOT EXISTS node_allocations (
 
 CREATE TABLE IF NOT EXISTS nests (
     uuid                CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
-    name                VARCHAR(255) NOT NULL,
+    name                VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     description         TEXT NULL,
     author              VARCHAR(255) NOT NULL,
     created             DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6),
@@ -293,7 +299,7 @@ CREATE TABLE IF NOT EXISTS nest_eggs (
     nest_uuid           CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NOT NULL,
 -- egg repositories are out of scope: plain column, no foreign key (panel: SET NULL)
     egg_repository_egg_uuid CHAR(36) CHARACTER SET ascii COLLATE ascii_bin NULL,
-    name                VARCHAR(255) NOT NULL,
+    name                VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     description         TEXT NULL,
     author              VARCHAR(255) NOT NULL,
 -- config_files is a JSON array, the other config_* are JSON objects
@@ -326,7 +332,7 @@ CREATE TABLE IF NOT EXISTS nest_egg_variables (
     description         TEXT NULL,
     description_translations JSON NOT NULL DEFAULT ('{}'),
     order_              SMALLINT NOT NULL DEFAULT 0,
-    env_variable        VARCHAR(255) NOT NULL,
+    env_variable        VARCHAR(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NOT NULL,
     default_value       TEXT NULL,
     user_viewable       BOOLEAN NOT NULL DEFAULT TRUE,
     user_editable       BOOLEAN NOT NULL DEFAULT FALSE,

@@ -260,13 +260,14 @@ def sanitizer_env(logdir):
 class Lighttpd:
     """lighttpd on 127.0.0.1:port including conf/lighttpd-panel.conf."""
 
-    def __init__(self, root, cfg, www, port=None, procs=2, env=None):
+    def __init__(self, root, cfg, www, port=None, procs=2, env=None, extra=""):
         self.root = root
         self.cfg = cfg
         self.www = www
         self.port = port or free_port()
         self.procs = procs
         self.env = env or {}
+        self.extra = extra  # appended lighttpd configuration
         self.conf = os.path.join(root, "lighttpd.conf")
         self.errorlog = os.path.join(root, "lighttpd-error.log")
         self.proc = None
@@ -287,6 +288,7 @@ var.panel_socket = "{sockdir}/panel-fcgi.sock"
 var.panel_www    = "{self.www}"
 var.panel_procs  = {self.procs}
 include "{REPO}/conf/lighttpd-panel.conf"
+{self.extra}
 """)
 
     def start(self):
