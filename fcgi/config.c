@@ -19,7 +19,7 @@
 
 
 enum cfg_type { CFG_STRING, CFG_INT, CFG_PATH, CFG_URL, CFG_TOKEN, CFG_CIDRS,
-	        CFG_LOGLEVEL };
+	        CFG_LOGLEVEL, CFG_DSN };
 
 #define CFG_SENSITIVE 0x1 /* printed as (redacted) */
 
@@ -51,7 +51,7 @@ static const struct cfg_key keys[] = {
 	{ "db_password_file", CFG_PATH, 0, 4096, "", OFF(db_password_file),
 	  0 },
 	{ "db_name", CFG_TOKEN, 1, 64, "panel", OFF(db_name), 0 },
-	{ "db_read_dsn", CFG_STRING, 0, 4096, "", OFF(db_read_dsn), 0 },
+	{ "db_read_dsn", CFG_DSN, 0, 4096, "", OFF(db_read_dsn), 0 },
 	{ "db_connect_timeout", CFG_INT, 1, 60, "2", OFF(db_connect_timeout),
 	  0 },
 	{ "panel_url", CFG_URL, 8, 255, "http://localhost:8080",
@@ -71,7 +71,7 @@ static const struct cfg_key keys[] = {
 	{ "argon2_parallelism", CFG_INT, 1, 16, "1", OFF(argon2_parallelism),
 	  0 },
 	{ "threads", CFG_INT, 1, 64, "4", OFF(threads), 0 },
-	{ "log_level", CFG_LOGLEVEL, 1, 5, "info", OFF(log_level), 0 },
+	{ "log_level", CFG_LOGLEVEL, 1, 64, "info", OFF(log_level), 0 },
 	{ "sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0 },
 	{ "sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",
 	  OFF(sendmail), 0 },
@@ -86,6 +86,49 @@ config_default_path(void)
 	if (env != NULL && *env != '\0')
 		return env;
 	return SYSCONFDIR "/panel-fcgi.conf";
+}
+
+bool
+config_parse_dsn(const char *dsn, char *host, size_t hostsz, char *sock,
+                 size_t socksz, unsigned *port)
+{
+	const char *h = dsn, *end, *colon;
+	int64_t p = 3306;
+	size_t hlen;
+
+	if (str_has_prefix(dsn, "unix:")) {
+		if (dsn[5] != '/')
+			return false;
+		if (sock != NULL)
+			snprintf(sock, socksz, "%s", dsn + 5);
+		if (host != NULL && hostsz > 0)
+			host[0] = '\0';
+		return true;
+	}
+	if (*h == '[') {
+		end = strchr(h, ']');
+		if (end == NULL || (end[1] != '\0' && end[1] != ':'))
+			return false;
+		h++;
+		hlen = (size_t)(end - h);
+		colon = end[1] == ':' ? end + 1 : NULL;
+	} else {
+		colon = strchr(h, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			return false; /* a bare IPv6 address needs brackets */
+		hlen = colon ? (size_t)(colon - h) : strlen(h);
+	}
+	if (hlen == 0 || hlen > 255)
+		return false;
+	if (colon != NULL && !parse_int64(colon + 1, 1, 65535, &p))
+		return false;
+	if (host != NULL)
+		snprintf(host, hostsz, "%.*s", (int)hlen, h);
+	if (sock != NULL && socksz > 0)
+		sock[0] = '\0';
+	if (port != NULL)
+		*port = (unsigned)p;
+	return true;
 }
 
 const char *const *
@@ -145,19 +188,25 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 		}
 	}
 	if ((long)len < k->min || (long)len > k->max) {
-		*reason = len == 0 ? "must not be empty" : "too long";
+		*reason = len == 0            ? "must not be empty"
+		          : (long)len < k->min ? "too short"
+		                               : "too long";
 		return false;
 	}
 	switch (k->type) {
-	case CFG_URL:
+	case CFG_URL: {
+		const char *host = strstr(v, "://");
+
 		if ((!str_has_prefix(v, "http://") &&
 		     !str_has_prefix(v, "https://")) ||
+		    host[3] == '\0' || host[3] == ':' || host[3] == '/' ||
 		    v[len - 1] == '/' || strchr(v, ' ') != NULL) {
 			*reason = "must be http(s)://host[:port] without a "
 			          "trailing slash";
 			return false;
 		}
 		break;
+	}
 	case CFG_TOKEN:
 		if (!is_token(v)) {
 			*reason = "only letters, digits, '_' and '-' allowed";
@@ -189,6 +238,13 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 		cfg->nproxies = nlist;
 		break;
 	}
+	case CFG_DSN:
+		if (len > 0 && !config_parse_dsn(v, NULL, 0, NULL, 0, NULL)) {
+			*reason = "must be unix:/PATH, HOST, HOST:PORT or "
+			          "[IPv6]:PORT";
+			return false;
+		}
+		break;
 	case CFG_STRING:
 	case CFG_INT:
 		break;
@@ -296,7 +352,8 @@ config_parse_string(const char *name, const char *text, struct config *out,
 		if (next != NULL)
 			*next++ = '\0';
 		lineno++;
-		line[strcspn(line, "\r")] = '\0';
+		if (*line != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0'; /* CRLF; a lone CR is bad */
 		key = str_trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
@@ -389,7 +446,8 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 		if (next != NULL)
 			*next++ = '\0';
 		lineno++;
-		line[strcspn(line, "\r")] = '\0';
+		if (*line != '\0' && line[strlen(line) - 1] == '\r')
+			line[strlen(line) - 1] = '\0'; /* CRLF; a lone CR is bad */
 		key = str_trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;

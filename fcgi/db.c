@@ -72,25 +72,6 @@ db_thread_end(void)
 	mysql_thread_end();
 }
 
-static bool
-parse_read_dsn(struct db *db, const char *dsn)
-{
-	const char *colon;
-	int64_t port = 3306;
-
-	if (str_has_prefix(dsn, "unix:")) {
-		snprintf(db->ro_socket, sizeof(db->ro_socket), "%s", dsn + 5);
-		return db->ro_socket[0] == '/';
-	}
-	colon = strrchr(dsn, ':');
-	if (colon != NULL && !parse_int64(colon + 1, 1, 65535, &port))
-		return false;
-	snprintf(db->ro_host, sizeof(db->ro_host), "%.*s",
-	         (int)(colon ? (size_t)(colon - dsn) : strlen(dsn)), dsn);
-	db->ro_port = (unsigned)port;
-	return db->ro_host[0] != '\0';
-}
-
 struct db *
 db_new(const struct config *cfg, const char *user, const char *password,
        bool prepare)
@@ -102,13 +83,12 @@ db_new(const struct config *cfg, const char *user, const char *password,
 	db->password = password;
 	db->prepare = prepare;
 	db->ro.readonly = true;
-	if (cfg->db_read_dsn[0] != '\0') {
-		if (parse_read_dsn(db, cfg->db_read_dsn))
-			db->has_ro = true;
-		else
-			log_err(NULL, "db_read_dsn: not unix:PATH or HOST[:PORT]"
-			              "; reading from the primary");
-	}
+	/* config.c validated it; an empty value means no replica */
+	if (cfg->db_read_dsn[0] != '\0' &&
+	    config_parse_dsn(cfg->db_read_dsn, db->ro_host, sizeof(db->ro_host),
+	                     db->ro_socket, sizeof(db->ro_socket),
+	                     &db->ro_port))
+		db->has_ro = true;
 	return db;
 }
 

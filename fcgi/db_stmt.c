@@ -32,6 +32,8 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	  false },
 	/* STMT_USER_SET_PASSWORD: password, uuid */
 	{ "UPDATE users SET password = ? WHERE uuid = ?", false },
+	/* STMT_SESSIONS_DELETE_USER: user_uuid */
+	{ "DELETE FROM user_sessions WHERE user_uuid = ?", false },
 	/* STMT_ANNOUNCEMENTS_PUBLIC: enabled, in window, not targeted */
 	{ "SELECT uuid, LOWER(type), dismissible, dismissible_end, title, "
 	  "title_translations, content, content_translations FROM "

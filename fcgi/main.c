@@ -157,6 +157,10 @@ cmd_migrate(const struct config *cfg, int argc, char **argv)
 			return 2;
 		}
 	}
+	if (pwfile != NULL && user == NULL) {
+		fprintf(stderr, "panel-fcgi: --db-password-file needs --db-user\n");
+		return 2;
+	}
 	if (pwfile != NULL) {
 		FILE *fp = fopen(pwfile, "r");
 

@@ -178,6 +178,23 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 		fprintf(stderr, "panel-fcgi: cannot connect to the database\n");
 		goto out;
 	}
+	if (status_only) {
+		/* Read-only: no lock, no bookkeeping table created. */
+		if (db_exec_trusted(db,
+		                    "SELECT COALESCE(MAX(version), 0) FROM "
+		                    "schema_migrations",
+		                    NULL, 0, &res, err, sizeof(err)) == PERR_OK) {
+			if (res.nrows == 1 && db_cell(&res, 0, 0) != NULL)
+				current = strtol(db_cell(&res, 0, 0), NULL, 10);
+			db_res_free(&res);
+		} else if (!str_has_prefix(err, "1146:")) { /* no table: 0 */
+			fprintf(stderr, "panel-fcgi: %s\n", err);
+			goto out;
+		}
+		printf("schema version %ld of %d\n", current, SCHEMA_VERSION);
+		rc = current == SCHEMA_VERSION ? 0 : (current > SCHEMA_VERSION ? 1 : 3);
+		goto out;
+	}
 	/* One migrator at a time across hosts. */
 	if (db_exec_trusted(db, "SELECT GET_LOCK('panel-fcgi-migrate', 30)",
 	                    NULL, 0, &res, err, sizeof(err)) != PERR_OK) {
@@ -208,11 +225,6 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 		        "panel-fcgi: the database is at schema version %ld, "
 		        "newer than this binary (%d); refusing to touch it\n",
 		        current, SCHEMA_VERSION);
-		goto out;
-	}
-	if (status_only) {
-		printf("schema version %ld of %d\n", current, SCHEMA_VERSION);
-		rc = current == SCHEMA_VERSION ? 0 : 3;
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,42 +26,64 @@
 
 #define POOL_MAX_PROCESSES 256
 
-static volatile sig_atomic_t stopping;
-static int listen_fd = -1;
+#define POOL_MAX_THREADS 64
+#define POOL_WAKE_MS 50 /* how often idle threads are nudged while stopping */
 
+static volatile sig_atomic_t stopping;
+
+/*
+ * SIGTERM, SIGINT, SIGUSR1: stop after the requests in flight. Only the
+ * flag is set here; the process's main thread then wakes the threads that
+ * wait in accept() one by one (wake_idle), so the listening socket, which
+ * serve mode shares between processes, is never touched.
+ */
 static void
 on_stop(int sig)
 {
 	(void)sig;
 	stopping = 1;
 	FCGX_ShutdownPending();
-	/* Wakes every thread blocked in accept(); in-flight requests go on. */
-	if (listen_fd >= 0)
-		shutdown(listen_fd, SHUT_RDWR);
 }
 
-struct worker_arg {
+/* SIGUSR2 only interrupts a blocking accept(); it has no other effect. */
+static void
+on_wake(int sig)
+{
+	(void)sig;
+}
+
+struct worker {
+	pthread_t tid;
 	const struct config *cfg;
 	int fd;
+	atomic_int idle; /* waiting for a connection (safe to interrupt) */
+	atomic_int done;
 };
 
 static void *
 worker_main(void *p)
 {
-	const struct worker_arg *wa = p;
+	struct worker *w = p;
 	FCGX_Request fr;
 	struct req req;
 	struct db *db;
 
 	db_thread_init();
-	db = db_new(wa->cfg, NULL, NULL, true);
+	db = db_new(w->cfg, NULL, NULL, true);
 	memset(&req, 0, sizeof(req));
-	if (FCGX_InitRequest(&fr, wa->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err(NULL, "FCGX_InitRequest failed");
 		goto out;
 	}
-	while (!stopping) {
-		if (FCGX_Accept_r(&fr) < 0) {
+	for (;;) {
+		int rc;
+
+		atomic_store(&w->idle, 1);
+		if (stopping)
+			break;
+		rc = FCGX_Accept_r(&fr);
+		atomic_store(&w->idle, 0);
+		if (rc < 0) {
 			if (stopping)
 				break;
 			if (errno == EINTR)
@@ -68,7 +91,7 @@ worker_main(void *p)
 			log_err(NULL, "accept failed: %s", strerror(errno));
 			break;
 		}
-		req_begin(&req, &fr, wa->cfg, db);
+		req_begin(&req, &fr, w->cfg, db);
 		router_dispatch(&req);
 		response_send(&req);
 		FCGX_Finish_r(&fr);
@@ -78,22 +101,26 @@ worker_main(void *p)
 out:
 	db_free(db);
 	db_thread_end();
+	atomic_store(&w->done, 1);
 	return NULL;
 }
 
 static void
-install_stop_handlers(void)
+install_handlers(void)
 {
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = 0; /* no SA_RESTART: accept() must return */
+	sa.sa_flags = 0; /* no SA_RESTART: accept() must return EINTR */
+	sa.sa_handler = on_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
+	sa.sa_handler = on_wake;
+	sigaction(SIGUSR2, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGHUP, SIG_IGN);
 }
 
 /* Checks the schema once, so drift stops startup (STYLE 8). */
@@ -122,24 +149,48 @@ startup_db_check(const struct config *cfg)
 static int
 worker_process(const struct config *cfg, int fd, int threads)
 {
-	pthread_t tids[64];
-	struct worker_arg wa = { cfg, fd };
-	int i, started = 0;
+	static struct worker workers[POOL_MAX_THREADS];
+	struct timespec nap = { 0, POOL_WAKE_MS * 1000000L };
+	sigset_t stopsigs, old;
+	int i, started = 0, finished;
 
-	listen_fd = fd;
-	install_stop_handlers();
+	install_handlers();
 	if (startup_db_check(cfg) != 0)
 		return 1;
-	for (i = 0; i < threads && i < 64; i++) {
-		if (pthread_create(&tids[i], NULL, worker_main, &wa) != 0) {
+	/* Stop signals go to this thread only; workers get SIGUSR2. */
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	sigaddset(&stopsigs, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &stopsigs, &old);
+	for (i = 0; i < threads && i < POOL_MAX_THREADS; i++) {
+		workers[i].cfg = cfg;
+		workers[i].fd = fd;
+		atomic_init(&workers[i].idle, 0);
+		atomic_init(&workers[i].done, 0);
+		if (pthread_create(&workers[i].tid, NULL, worker_main,
+		                   &workers[i]) != 0) {
 			log_err(NULL, "pthread_create: %s", strerror(errno));
 			break;
 		}
 		started++;
 	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	for (;;) {
+		finished = 0;
+		for (i = 0; i < started; i++) {
+			if (atomic_load(&workers[i].done))
+				finished++;
+			else if (stopping && atomic_load(&workers[i].idle))
+				pthread_kill(workers[i].tid, SIGUSR2);
+		}
+		if (finished == started)
+			break;
+		nanosleep(&nap, NULL);
+	}
 	for (i = 0; i < started; i++)
-		pthread_join(tids[i], NULL);
-	return started > 0 ? 0 : 1;
+		pthread_join(workers[i].tid, NULL);
+	return started > 0 && stopping ? 0 : 1;
 }
 
 int
@@ -178,6 +229,7 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 {
 	pid_t pids[POOL_MAX_PROCESSES];
 	time_t started[POOL_MAX_PROCESSES];
+	int fast_failures = 0, rc = 0;
 	const char *sockpath = NULL;
 	sigset_t set;
 	int fd, i, alive = 0, sig;
@@ -251,9 +303,24 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 					log_err(NULL, "worker %ld exited with "
 					              "%d; restarting",
 					        (long)pid, WEXITSTATUS(status));
-				/* A worker that dies at once: do not spin. */
-				if (time(NULL) - started[i] < 1)
+				/* A worker that dies at once: do not spin,
+				 * and give up when it keeps doing so (a
+				 * schema mismatch, a bad configuration). */
+				if (time(NULL) - started[i] < 2) {
+					if (++fast_failures >= 5) {
+						log_err(NULL, "workers keep failing "
+						              "at startup; giving up");
+						stopping = 1;
+						rc = 1;
+						for (int j = 0; j < processes; j++)
+							if (pids[j] > 0)
+								kill(pids[j], SIGTERM);
+						break;
+					}
 					sleep(1);
+				} else {
+					fast_failures = 0;
+				}
 				pids[i] = spawn(cfg, fd, threads);
 				started[i] = time(NULL);
 				if (pids[i] > 0)
@@ -266,5 +333,5 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 	if (sockpath != NULL)
 		unlink(sockpath);
 	log_info(NULL, "stopped");
-	return 0;
+	return rc;
 }

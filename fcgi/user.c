@@ -1,6 +1,7 @@
 /* user.c: see user.h. */
 #include "autoconf.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -36,7 +37,27 @@ valid_label(const char *s, size_t n)
 	return true;
 }
 
-/* The contract's e-mail rule (1.5), messages included. */
+/* "[addr]": an IPv4 or IPv6 address literal as the domain. */
+static bool
+ip_literal(const char *d)
+{
+	unsigned char bin[16];
+	char ip[64];
+	size_t n = strlen(d);
+
+	if (n < 3 || d[0] != '[' || d[n - 1] != ']' || n - 2 >= sizeof(ip))
+		return false;
+	memcpy(ip, d + 1, n - 2);
+	ip[n - 2] = '\0';
+	return inet_pton(AF_INET, ip, bin) == 1 ||
+	       inet_pton(AF_INET6, ip, bin) == 1;
+}
+
+/*
+ * The contract's e-mail rule (1.5), messages included: garde splits at the
+ * first '@', then checks the user part and the domain (dot-separated
+ * labels, or an IP literal in brackets).
+ */
 const char *
 user_check_email(const char *e)
 {
@@ -48,13 +69,15 @@ user_check_email(const char *e)
 		return "not a valid email: value is empty";
 	if (strlen(e) > 255)
 		return "length is greater than 255";
-	at = strrchr(e, '@');
+	at = strchr(e, '@');
 	if (at == NULL)
 		return "not a valid email: value is missing `@`";
 	llen = (size_t)(at - e);
-	if (llen == 0 || llen > 64)
+	if (llen > 64)
 		return "not a valid email: user length exceeded maximum of 64 "
 		       "characters";
+	if (llen == 0)
+		return "not a valid email: user contains unexpected characters";
 	for (i = 0; i < llen; i++)
 		if (!isalnum((unsigned char)e[i]) && strchr(local_ok, e[i]) == NULL)
 			return "not a valid email: user contains unexpected "
@@ -63,6 +86,8 @@ user_check_email(const char *e)
 	if (strlen(d) > 255)
 		return "not a valid email: domain length exceeded maximum of "
 		       "255 characters";
+	if (ip_literal(d))
+		return NULL;
 	while (*d != '\0') {
 		size_t n = strcspn(d, ".");
 
@@ -133,9 +158,21 @@ user_set_password(struct db *db, const char *who, const char *password_hash)
 		db_res_free(&res);
 		return PERR_NOENT;
 	}
-	args[0] = DB_STR(password_hash);
-	args[1] = DB_STR(db_cell(&res, 0, 0));
-	e = db_exec(db, STMT_USER_SET_PASSWORD, args, 2, NULL);
+	/* The new password and the end of every session, together. */
+	e = db_tx_begin(db);
+	if (e == PERR_OK) {
+		args[0] = DB_STR(password_hash);
+		args[1] = DB_STR(db_cell(&res, 0, 0));
+		e = db_exec(db, STMT_USER_SET_PASSWORD, args, 2, NULL);
+	}
+	if (e == PERR_OK) {
+		args[0] = DB_STR(db_cell(&res, 0, 0));
+		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	}
+	if (e == PERR_OK)
+		e = db_tx_commit(db);
+	else
+		db_tx_rollback(db);
 	db_res_free(&res);
 	return e;
 }

@@ -75,6 +75,13 @@ void config_print(const struct config *cfg, FILE *fp);
 /* Names of every key, NULL-terminated (for the sample/man page test). */
 const char *const *config_key_names(void);
 
+/*
+ * Splits a read DSN: "unix:/PATH" (sock), "HOST", "HOST:PORT" or
+ * "[IPv6]:PORT" (host, port; default 3306). Any output may be NULL.
+ */
+bool config_parse_dsn(const char *dsn, char *host, size_t hostsz, char *sock,
+                      size_t socksz, unsigned *port);
+
 /* Creates a new secrets file (0600, refuses to overwrite). */
 bool config_generate_secrets(const char *path, char *err, size_t errlen);
 

@@ -38,6 +38,19 @@ def migrate_is_idempotent_and_records(ctx):
 
 
 @test
+def migrate_status_reads_only(ctx):
+    ctx.db.sql("CREATE DATABASE IF NOT EXISTS fresh;")
+    cfg = ctx.panel_config("cli-fresh", {"db_name": "fresh"})
+    r = cfg.cli("migrate", "--status", "--db-user", "root", check=False)
+    eq(r.returncode, 3, f"behind: {r.stdout} {r.stderr}")
+    assert "schema version 0 of" in r.stdout, r.stdout
+    eq(ctx.db.sql("SHOW TABLES", db="fresh").strip(), "", "status created nothing")
+    r = cfg.cli("migrate", "--db-password-file", cfg.pwfile, check=False)
+    eq(r.returncode, 2, "--db-password-file needs --db-user")
+    ctx.db.sql("DROP DATABASE fresh;")
+
+
+@test
 def migrate_refuses_a_newer_database(ctx):
     ctx.db.sql("CREATE DATABASE IF NOT EXISTS newer; "
                "CREATE TABLE IF NOT EXISTS newer.schema_migrations (version INT PRIMARY KEY, "
@@ -140,6 +153,14 @@ def user_create_list_reset(ctx):
     ctx.secrets_to_hunt.append(m.group(1))
     after = ctx.db.sql("SELECT password FROM users WHERE username='stdin_user'", db="panel")
     assert before != after and after.startswith("$argon2id$"), "password replaced"
+    uid = ctx.db.sql("SELECT uuid FROM users WHERE username='stdin_user'", db="panel").strip()
+    ctx.db.sql(f"INSERT INTO user_sessions (uuid, user_uuid, key_id, key_hash, ip, user_agent) "
+               f"VALUES (UUID(), '{uid}', 'abcdefghijklmnop', REPEAT('x', 32), '127.0.0.1', 'test')",
+               db="panel")
+    cfg.cli("user", "reset-password", "--user", "stdin_user", input="another password\n")
+    ctx.secrets_to_hunt.append("another password")
+    eq(ctx.db.sql(f"SELECT COUNT(*) FROM user_sessions WHERE user_uuid='{uid}'", db="panel").strip(),
+       "0", "a password reset ends every session of the user")
     r = cfg.cli("user", "reset-password", "--user", "nobody", input="", check=False)
     eq(r.returncode, 1, "unknown user")
     assert "user not found" in r.stderr, r.stderr
@@ -159,6 +180,8 @@ def check_config_redacts_and_errors_name_file_line_key(ctx):
                        ("panel_url = http://x/", "panel_url: must be"),
                        ("trusted_proxies = 10.0.0.0/33", "trusted_proxies:"),
                        ("threads = 0", "threads:"),
+                       ("db_read_dsn = ::1:3306", "db_read_dsn: must be"),
+                       ("log_level = verbose", "log_level: must be debug, info, warn or err"),
                        ("no equals sign", "expected key = value")]:
         with open(cfg.path) as f:
             good = f.read()

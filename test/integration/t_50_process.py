@@ -70,6 +70,22 @@ def serve_restarts_a_killed_worker(ctx):
 
 
 @test
+def serve_one_worker_stopped_alone_does_not_stop_the_pool(ctx):
+    # SIGTERM to a single worker: it leaves gracefully, the master replaces
+    # it, and the shared listening socket keeps serving throughout.
+    sv, sock = start_serve(ctx, "serve-term-one")
+    before = sv.workers()
+    os.kill(before[0], signal.SIGTERM)
+    ok = stack.wait_until(lambda: len(sv.workers()) == 2 and before[0] not in sv.workers(), 10)
+    assert ok, f"worker replaced: {before} -> {sv.workers()}"
+    assert before[1] in sv.workers(), "the other worker kept running"
+    for _ in range(20):
+        eq(fcgi_client.request(sock, "GET", "/api/languages")[0], 200, "served")
+    with open(os.path.join(sv.root, "serve.log")) as f:
+        assert "accept failed" not in f.read(), "no worker lost its socket"
+
+
+@test
 def serve_graceful_stop_finishes_requests_in_flight(ctx):
     sv, sock = start_serve(ctx, "serve-stop")
     result = {}
