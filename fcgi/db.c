@@ -2,6 +2,7 @@
  * includes <mysql.h>. */
 #include "autoconf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,13 @@
 #include "log.h"
 
 #define DB_MAX_ARGS 32
+
+/* MYSQL_BIND's is_null/error type: my_bool in MariaDB, bool in MySQL 8. */
+#ifdef MARIADB_BASE_VERSION
+typedef my_bool my_bool_t;
+#else
+typedef bool my_bool_t;
+#endif
 #define DB_RETRY_DELAY_MS 250 /* after a failed connect, fail fast */
 
 struct db_conn {
@@ -127,9 +135,9 @@ is_conn_error(unsigned err)
 	case CR_CONN_HOST_ERROR:
 	case CR_SERVER_LOST_EXTENDED:
 	case CR_COMMANDS_OUT_OF_SYNC:
-	case ER_CONNECTION_KILLED:
+	case 1927: /* ER_CONNECTION_KILLED (MariaDB) */
 	case ER_SERVER_SHUTDOWN:
-	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT */
+	case 4031: /* ER_CLIENT_INTERACTION_TIMEOUT (MySQL 8) */
 		return true;
 	default:
 		return false;
@@ -142,7 +150,7 @@ conn_open(struct db *db, struct db_conn *c)
 	const struct config *cfg = db->cfg;
 	unsigned timeout = (unsigned)cfg->db_connect_timeout;
 	unsigned rwtimeout = 10;
-	my_bool off = 0, on = 1;
+	unsigned char on = 1; /* my_bool (MariaDB) and bool (MySQL 8) alike */
 	const char *host, *sock;
 	unsigned port;
 	size_t i;
@@ -154,12 +162,14 @@ conn_open(struct db *db, struct db_conn *c)
 	c->my = mysql_init(NULL);
 	if (c->my == NULL)
 		return PERR_NOMEM;
-	mysql_optionsv(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-	mysql_optionsv(c->my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
-	mysql_optionsv(c->my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
-	mysql_optionsv(c->my, MYSQL_OPT_RECONNECT, &off);
-	mysql_optionsv(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
-	mysql_optionsv(c->my, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+	/* mysql_options, not mysql_optionsv: MySQL's client has only the
+	 * former. Automatic reconnect stays off (the default in both): we
+	 * reconnect ourselves and re-prepare every statement. */
+	mysql_options(c->my, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(c->my, MYSQL_OPT_READ_TIMEOUT, &rwtimeout);
+	mysql_options(c->my, MYSQL_OPT_WRITE_TIMEOUT, &rwtimeout);
+	mysql_options(c->my, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(c->my, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	if (c->readonly) {
 		host = db->ro_socket[0] ? "localhost" : db->ro_host;
 		sock = db->ro_socket[0] ? db->ro_socket : NULL;
@@ -261,7 +271,7 @@ fetch_all(MYSQL_STMT *st, MYSQL_RES *meta, struct db_res *out)
 	MYSQL_BIND *bind = NULL;
 	char **bufs = NULL;
 	unsigned long *lens = NULL;
-	my_bool *nulls = NULL, *errs = NULL;
+	my_bool_t *nulls = NULL, *errs = NULL;
 	enum perr e = PERR_OK;
 	int rc;
 

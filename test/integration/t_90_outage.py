@@ -9,6 +9,20 @@ import stack
 
 
 @test
+def killed_connections_are_reopened_and_reads_retried(ctx):
+    # The server drops every connection of the application account (a
+    # restart of a proxy, wait_timeout, KILL): reads are retried once on a
+    # new connection with freshly prepared statements, so nobody sees it.
+    for _ in range(20):
+        eq(ctx.get("/api/settings").status, 200, "warm")
+    ids = ctx.db.sql("SELECT id FROM information_schema.processlist WHERE user = 'panel'").split()
+    assert ids, "the workers hold connections"
+    ctx.db.sql("".join(f"KILL CONNECTION {i};\n" for i in ids), check=False)
+    eq([ctx.get("/api/settings").status for _ in range(20)], [200] * 20,
+       "every request served after the kill")
+
+
+@test
 def database_outage_503_then_recovery_same_workers(ctx):
     lt = ctx.lighttpd
     eq(ctx.get("/api/settings").status, 200, "before")
