@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +91,8 @@ cidr_parse(const char *s, struct cidr *out)
 			c.prefix = (unsigned)p;
 		} else {
 			/* A v4-mapped address keeps a v6 prefix length. */
-			if (!parse_int64(slash + 1, 0, 128, &len))
+			if (!isdigit((unsigned char)slash[1]) ||
+			    !parse_int64(slash + 1, 0, 128, &len))
 				return false;
 			if (c.family == 4 && strchr(buf, ':') != NULL) {
 				if (len < 96)

@@ -168,8 +168,8 @@ static bool
 set_value(struct config *cfg, const struct cfg_key *k, const char *v,
           const char **reason)
 {
-	char **sp = (char **)((char *)cfg + k->off);
-	long *lp = (long *)((char *)cfg + k->off);
+	char **sp = (char **)(void *)((char *)cfg + k->off);
+	long *lp = (long *)(void *)((char *)cfg + k->off);
 	size_t len = strlen(v);
 	int64_t n;
 
@@ -537,7 +537,7 @@ config_free(struct config *cfg)
 	size_t i;
 
 	for (i = 0; i < NKEYS; i++) {
-		char **sp = (char **)((char *)cfg + keys[i].off);
+		char **sp = (char **)(void *)((char *)cfg + keys[i].off);
 
 		if (keys[i].type == CFG_INT)
 			continue;
@@ -564,16 +564,16 @@ config_print(const struct config *cfg, FILE *fp)
 
 		if (k->type == CFG_INT) {
 			fprintf(fp, "%s = %ld\n", k->name,
-			        *(const long *)((const char *)cfg + k->off));
+			        *(const long *)(const void *)((const char *)cfg + k->off));
 		} else if (k->flags & CFG_SENSITIVE) {
 			const char *v =
-				*(char *const *)((const char *)cfg + k->off);
+				*(char *const *)(const void *)((const char *)cfg + k->off);
 
 			fprintf(fp, "%s = %s\n", k->name,
 			        v && *v ? "(redacted)" : "");
 		} else {
 			fprintf(fp, "%s = %s\n", k->name,
-			        *(char *const *)((const char *)cfg + k->off));
+			        *(char *const *)(const void *)((const char *)cfg + k->off));
 		}
 	}
 	fprintf(fp, "# secrets file: %zu cookie key(s) (redacted), "

@@ -8,6 +8,135 @@
 #include "json.h"
 #include "util.h"
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF), or 0.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Length of an RFC 8259 number at s, or 0. */
+static size_t
+number_len(const char *s, size_t n)
+{
+	size_t i = 0, d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+/*
+ * json-c 0.16 in strict mode still takes single-quoted names, NaN,
+ * Infinity, "1." and raw control bytes in strings, and its UTF-8 check lets
+ * overlong forms, surrogates and code points above U+10FFFF through. This
+ * token-level pass over a body json-c accepted rejects those; json-c has
+ * already checked the structure. Returns the offending offset or len.
+ */
+static size_t
+strict_scan(const char *buf, size_t len, const char **what)
+{
+	size_t i = 0, k;
+	bool in_str = false;
+
+	while (i < len) {
+		unsigned char c = (unsigned char)buf[i];
+
+		if (in_str) {
+			if (c == '"') {
+				in_str = false;
+			} else if (c == '\\') {
+				i++; /* json-c checked the escape itself */
+			} else if (c < 0x20) {
+				*what = "control character in string";
+				return i;
+			} else if (c >= 0x80) {
+				k = utf8_seq((const unsigned char *)buf + i,
+				             len - i);
+				if (k == 0) {
+					*what = "invalid utf-8 string";
+					return i;
+				}
+				i += k;
+				continue;
+			}
+			i++;
+		} else if (c == '"') {
+			in_str = true;
+			i++;
+		} else if (c != '\0' && strchr(" \t\r\n{}[]:,", c) != NULL) {
+			i++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			k = number_len(buf + i, len - i);
+			if (k == 0) {
+				*what = "invalid number";
+				return i;
+			}
+			i += k;
+		} else if (len - i >= 4 && (strncmp(buf + i, "true", 4) == 0 ||
+		                            strncmp(buf + i, "null", 4) == 0)) {
+			i += 4;
+		} else if (len - i >= 5 && strncmp(buf + i, "false", 5) == 0) {
+			i += 5;
+		} else {
+			*what = "unexpected character";
+			return i;
+		}
+	}
+	return len;
+}
+
 bool
 json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
                 struct json_object **out, const char **msg)
@@ -15,6 +144,7 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 	struct json_tokener *tok;
 	struct json_object *obj;
 	enum json_tokener_error jerr;
+	const char *what = NULL;
 	size_t i, end;
 
 	for (i = 0; i < len; i++)
@@ -62,6 +192,13 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 			                    i);
 			return false;
 		}
+	}
+	end = strict_scan(buf, len, &what);
+	if (end != len) {
+		json_object_put(obj);
+		*msg = arena_printf(a, "invalid payload: %s at byte %zu", what,
+		                    end);
+		return false;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
@@ -204,6 +341,9 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 		}
 		case JF_STRING_ARRAY:
 			n = json_object_array_length(v);
+			if ((long long)n < f->min)
+				add_rule(&errs, arena_printf(a, "%s: length is lower than %lld",
+				         f->name, f->min));
 			if ((long long)n > f->max)
 				add_rule(&errs, arena_printf(a, "%s: length is greater than %lld",
 				         f->name, f->max));

@@ -180,8 +180,10 @@ req_read_body(struct req *req, size_t max)
 	int64_t len = 0;
 	size_t got = 0;
 
+	/* Digits only: no sign, no spaces (RFC 9110 Content-Length). */
 	if (cl != NULL && *cl != '\0' &&
-	    !parse_int64(cl, 0, INT64_MAX, &len))
+	    (strspn(cl, "0123456789") != strlen(cl) ||
+	     !parse_int64(cl, 0, INT64_MAX, &len)))
 		return PERR_INVAL;
 	if ((uint64_t)len > max)
 		return PERR_TOOBIG;

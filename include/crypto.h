@@ -44,8 +44,11 @@ bool crypto_unhex(const char *hex, void *out, size_t n);
 
 /*
  * Password hashing. crypto_password_hash() returns a malloc'd PHC string
- * "$argon2id$v=19$m=..,t=..,p=..$salt$hash" (free with crypto_free_str).
- * crypto_password_verify() accepts that form and bcrypt ($2a$/$2b$/$2y$);
+ * "$argon2id$v=19$m=..,t=..,p=..$salt$hash" (free with crypto_free_str),
+ * or NULL when libgcrypt refuses (an empty password among others; callers
+ * enforce a minimum length first).
+ * crypto_password_verify() accepts that form and bcrypt ($2a$/$2b$/$2y$,
+ * cost 4..16);
  * *rehash is set when the stored hash should be replaced (bcrypt, or other
  * Argon2id parameters than p).
  */

@@ -52,6 +52,11 @@ def serve_mode_as_the_systemd_unit_runs_it(ctx):
                                       {"Content-Type": "application/json"},
                                       b'{"name":"abc"}', content_length="12x")
     eq(st, 400, "malformed Content-Length")
+    for cl in ["+14", " 14", "-0", "0x0e", "99999999999999999999999"]:
+        st, h, body = fcgi_client.request(sock, "POST", "/api/test/echo",
+                                          {"Content-Type": "application/json"},
+                                          b'{"name":"abc"}', content_length=cl)
+        eq(st, 400, f"Content-Length {cl!r}")
     for bad in ["%00", "a%0", "%zz", "%", "a%00b"]:
         st, h, body = fcgi_client.request(sock, "GET", "/api/test/echo", query="q=" + bad)
         eq((st, body), (400, b'{"errors":["Failed to deserialize query string: invalid '

@@ -248,7 +248,18 @@ test_errors(void)
 		  "t.conf:1: log_level: must be debug, info, warn or err" },
 		{ "log_level = INFO",
 		  "t.conf:1: log_level: must be debug, info, warn or err" },
-		{ "log_level = warning", "t.conf:1: log_level: too long" },
+		{ "log_level = warning",
+		  "t.conf:1: log_level: must be debug, info, warn or err" },
+		{ "server_name = a\tb",
+		  "t.conf:1: server_name: contains a control character" },
+		{ "server_name = a\x7f",
+		  "t.conf:1: server_name: contains a control character" },
+		{ "server_name = a\rb",
+		  "t.conf:1: server_name: contains a control character" },
+		{ "db_password = \"\x1b[2J\"",
+		  "t.conf:1: db_password: contains a control character" },
+		{ "panel_url = https://panel.example.com\x01",
+		  "t.conf:1: panel_url: contains a control character" },
 		{ "trusted_proxies = 10.0.0.0/33",
 		  "t.conf:1: trusted_proxies: not a list of IP addresses or "
 		  "CIDR networks" },
@@ -304,6 +315,93 @@ test_errors(void)
 		snprintf(want, sizeof(want), "t.conf:1: %.64s: unknown key",
 		         text);
 		CHECK_STR(err, want, "long key cut to 64 bytes");
+	}
+}
+
+static void
+test_dsn(void)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+		const char *host, *sock;
+		unsigned port;
+	} cases[] = {
+		{ "unix:/run/mysqld/replica.sock", true, "", "/run/mysqld/"
+		  "replica.sock", 0 },
+		{ "replica", true, "replica", "", 3306 },
+		{ "replica.example.net:3308", true, "replica.example.net", "",
+		  3308 },
+		{ "10.0.0.2:1", true, "10.0.0.2", "", 1 },
+		{ "10.0.0.2:65535", true, "10.0.0.2", "", 65535 },
+		{ "[::1]", true, "::1", "", 3306 },
+		{ "[2001:db8::2]:3307", true, "2001:db8::2", "", 3307 },
+		{ "unix:", false, NULL, NULL, 0 },
+		{ "unix:run/x.sock", false, NULL, NULL, 0 },
+		{ "", false, NULL, NULL, 0 },
+		{ ":3306", false, NULL, NULL, 0 },
+		{ "replica:", false, NULL, NULL, 0 },
+		{ "replica:0", false, NULL, NULL, 0 },
+		{ "replica:65536", false, NULL, NULL, 0 },
+		{ "replica:33o6", false, NULL, NULL, 0 },
+		{ "replica: 3306", false, NULL, NULL, 0 },
+		{ "replica:3306:1", false, NULL, NULL, 0 },
+		{ "::1", false, NULL, NULL, 0 },
+		{ "2001:db8::2:3307", false, NULL, NULL, 0 },
+		{ "[::1", false, NULL, NULL, 0 },
+		{ "[::1]3307", false, NULL, NULL, 0 },
+		{ "[::1]:", false, NULL, NULL, 0 },
+		{ "[]:3306", false, NULL, NULL, 0 },
+	};
+	char host[300], sock[300], text[64], err[256];
+	struct config cfg;
+	unsigned port;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok;
+
+		snprintf(host, sizeof(host), "untouched");
+		snprintf(sock, sizeof(sock), "untouched");
+		port = 7;
+		ok = config_parse_dsn(cases[i].in, host, sizeof(host), sock,
+		                      sizeof(sock), &port);
+		CHECK(ok == cases[i].ok, "config_parse_dsn(\"%s\") %s",
+		      cases[i].in, cases[i].ok ? "accepted" : "rejected");
+		if (ok && cases[i].ok) {
+			CHECK_STR(host, cases[i].host, "dsn host");
+			CHECK_STR(sock, cases[i].sock, "dsn socket");
+			if (cases[i].sock[0] == '\0')
+				CHECK(port == cases[i].port, "dsn port %u (got %u)",
+				      cases[i].port, port);
+		}
+		/* The same rule applies to the key. */
+		snprintf(text, sizeof(text), "db_read_dsn = %s", cases[i].in);
+		ok = parse(text, &cfg, err, sizeof(err));
+		CHECK(ok == (cases[i].ok || cases[i].in[0] == '\0'),
+		      "db_read_dsn = %s %s", cases[i].in,
+		      ok ? "accepted" : "rejected");
+		if (ok)
+			config_free(&cfg);
+		else
+			CHECK_STR(err,
+			          "t.conf:1: db_read_dsn: must be unix:/PATH, "
+			          "HOST, HOST:PORT or [IPv6]:PORT",
+			          "db_read_dsn message");
+	}
+	CHECK(config_parse_dsn("h:1", NULL, 0, NULL, 0, NULL),
+	      "config_parse_dsn with no outputs");
+	{
+		char big[300];
+
+		memset(big, 'h', 256);
+		big[256] = '\0';
+		CHECK(!config_parse_dsn(big, NULL, 0, NULL, 0, NULL),
+		      "256-byte host rejected");
+		big[255] = '\0';
+		CHECK(config_parse_dsn(big, host, sizeof(host), NULL, 0, &port) &&
+		              strlen(host) == 255,
+		      "255-byte host accepted");
 	}
 }
 
@@ -426,6 +524,9 @@ test_secrets(void)
 		  "cookie_key = G\nencryption_key = B\n",
 		  ":1: cookie_key: must be 64 hex digits" },
 		{ "empty key", 0600, "cookie_key =\nencryption_key = B\n",
+		  ":1: cookie_key: must be 64 hex digits" },
+		{ "CR inside a line", 0600,
+		  "cookie_key = A\rjunk\nencryption_key = B\n",
 		  ":1: cookie_key: must be 64 hex digits" },
 		{ "unknown key", 0600,
 		  "# c\ncookie_key = A\ntoken = A\nencryption_key = B\n",
@@ -720,6 +821,7 @@ main(void)
 	test_every_key();
 	test_errors();
 	test_values();
+	test_dsn();
 	test_env_threads();
 	test_password_file();
 	test_secrets();

@@ -78,6 +78,15 @@ test_parse_basic(void)
 	         "every value kind");
 	PARSE_OK("{\"a\":\"\\u0000\"}", "escaped NUL inside a string");
 	PARSE_OK("{\"\xf4\x8f\xbf\xbf\":1}", "U+10FFFF");
+	PARSE_OK("{\"\xed\x9f\xbf\xee\x80\x80\xef\xbf\xbd\":1}",
+	         "U+D7FF, U+E000, U+FFFD");
+	PARSE_OK("{\"a\":\"q\\\"b\\\\\\/\\b\\f\\n\\r\\t\\\"\"}",
+	         "every escape, quote and backslash included");
+	PARSE_OK("{\"a\":[0,-0,1,-1,10,0.5,-0.5e-3,1E+2,1e5,2E-0]}",
+	         "every number form");
+	PARSE_OK("{\"t\":true,\"f\":false,\"n\":null,\"s\":\"true NaN '\"}",
+	         "literals, and words inside strings");
+	PARSE_OK("{ \"a\" : [ ] , \"b\" : { } }", "spaces between tokens");
 }
 
 static void
@@ -158,16 +167,31 @@ test_parse_errors(void)
 	PARSE_BAD("{\"\xff\":1}", "0xff in a name");
 	PARSE_BAD("\xef\xbb\xbf{}", "byte order mark");
 	PARSE_BAD("{}\xff", "0xff after the object");
+
+	CHECK(!parse("{\"a\":NaN}", 9, &msg), "NaN rejected");
+	CHECK_STR(msg, "invalid payload: unexpected character at byte 5",
+	          "NaN message");
+	CHECK(!parse("{\"a\":\"\xc0\xaf\"}", 10, &msg), "overlong rejected");
+	CHECK_STR(msg, "invalid payload: invalid utf-8 string at byte 6",
+	          "overlong message");
+	CHECK(!parse("{\"a\":1.}", 8, &msg), "1. rejected");
+	CHECK_STR(msg, "invalid payload: invalid number at byte 5",
+	          "bad number message");
+	CHECK(!parse("{\"a\":\"\t\"}", 9, &msg), "raw tab rejected");
+	CHECK_STR(msg, "invalid payload: control character in string at byte 6",
+	          "control character message");
 }
 
 /* n nested objects {"a":{"a":...}} around inner. */
 static bool
 nested(int n, const char *inner, const char **msg)
 {
-	char buf[512];
+	char buf[1024];
 	size_t o = 0;
 	int i;
 
+	if (n < 0 || (size_t)n * 6 + strlen(inner) >= sizeof(buf))
+		return false;
 	for (i = 0; i < n; i++)
 		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "{\"a\":");
 	o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s", inner);
@@ -214,6 +238,7 @@ static const struct jfield fields[] = {
 	{ "tags", JF_STRING_ARRAY, false, false, 0, 3 },
 	{ "note", JF_STRING, false, true, 0, 5 },
 	{ "meta", JF_OBJECT, false, false, 0, 0 },
+	{ "ids", JF_STRING_ARRAY, false, false, 1, 2 },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
 
@@ -341,6 +366,14 @@ test_validate(void)
 		  "tags: length is greater than 3" },
 		{ "{\"name\":\"abc\",\"tags\":[\"a\",\"b\\u0000\"]}",
 		  "tags[1]: contains a NUL character" },
+		{ "{\"name\":\"abc\",\"ids\":[]}", "ids: length is lower than 1" },
+		{ "{\"name\":\"abc\",\"ids\":[\"a\"]}", "ok" },
+		{ "{\"name\":\"abc\",\"ids\":[\"a\",\"b\"]}", "ok" },
+		{ "{\"name\":\"abc\",\"ids\":[\"a\",\"b\",\"c\"]}",
+		  "ids: length is greater than 2" },
+		{ "{\"name\":\"abc\",\"ids\":[1]}",
+		  "invalid payload: invalid type for `ids`, expected a "
+		  "sequence of strings" },
 
 		/* null: allowed where nullable, else absent. */
 		{ "{\"name\":\"abc\",\"note\":null}", "ok" },
