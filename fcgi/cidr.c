@@ -10,8 +10,8 @@
 #include "cidr.h"
 #include "util.h"
 
-static const unsigned char v4mapped[12] = { 0, 0, 0, 0, 0, 0,
-	                                    0, 0, 0, 0, 0xff, 0xff };
+static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0,    0,
+					   0, 0, 0, 0, 0xff, 0xff};
 
 bool
 ip_parse(const char *s, struct cidr *out)
@@ -134,7 +134,7 @@ cidr_format(const struct cidr *c, bool with_prefix, char out[CIDR_BUFSZ])
 	char addr[INET6_ADDRSTRLEN];
 
 	if (inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, addr,
-	              sizeof(addr)) == NULL)
+		      sizeof(addr)) == NULL)
 		addr[0] = '\0';
 	if (with_prefix)
 		snprintf(out, CIDR_BUFSZ, "%s/%u", addr, c->prefix);
@@ -144,7 +144,7 @@ cidr_format(const struct cidr *c, bool with_prefix, char out[CIDR_BUFSZ])
 
 bool
 cidr_list_parse(const char *list, struct cidr **out, size_t *nout, char *bad,
-                size_t badsz)
+		size_t badsz)
 {
 	struct cidr *v = NULL;
 	size_t n = 0;
@@ -166,7 +166,7 @@ cidr_list_parse(const char *list, struct cidr **out, size_t *nout, char *bad,
 		if (len >= sizeof(item) || !cidr_parse(item, &v[n])) {
 			if (bad != NULL && badsz > 0)
 				snprintf(bad, badsz, "%.*s",
-				         (int)(len < 60 ? len : 60), p);
+					 (int)(len < 60 ? len : 60), p);
 			free(v);
 			return false;
 		}

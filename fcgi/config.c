@@ -17,18 +17,25 @@
 #include "log.h"
 #include "util.h"
 
-
-enum cfg_type { CFG_STRING, CFG_INT, CFG_PATH, CFG_URL, CFG_TOKEN, CFG_CIDRS,
-	        CFG_LOGLEVEL, CFG_DSN };
+enum cfg_type {
+	CFG_STRING,
+	CFG_INT,
+	CFG_PATH,
+	CFG_URL,
+	CFG_TOKEN,
+	CFG_CIDRS,
+	CFG_LOGLEVEL,
+	CFG_DSN
+};
 
 #define CFG_SENSITIVE 0x1 /* printed as (redacted) */
 
 struct cfg_key {
 	const char *name;
 	enum cfg_type type;
-	long min, max;     /* numbers: bounds; strings: byte length bounds */
-	const char *def;   /* default, as it would be written in the file */
-	size_t off;        /* offset into struct config */
+	long min, max;	 /* numbers: bounds; strings: byte length bounds */
+	const char *def; /* default, as it would be written in the file */
+	size_t off;	 /* offset into struct config */
 	unsigned flags;
 };
 
@@ -42,39 +49,35 @@ struct cfg_key {
 #endif
 
 static const struct cfg_key keys[] = {
-	{ "db_socket", CFG_PATH, 0, 4096, "", OFF(db_socket), 0 },
-	{ "db_host", CFG_STRING, 0, 255, "localhost", OFF(db_host), 0 },
-	{ "db_port", CFG_INT, 1, 65535, "3306", OFF(db_port), 0 },
-	{ "db_user", CFG_STRING, 1, 80, "panel", OFF(db_user), 0 },
-	{ "db_password", CFG_STRING, 0, 1024, "", OFF(db_password),
-	  CFG_SENSITIVE },
-	{ "db_password_file", CFG_PATH, 0, 4096, "", OFF(db_password_file),
-	  0 },
-	{ "db_name", CFG_TOKEN, 1, 64, "panel", OFF(db_name), 0 },
-	{ "db_read_dsn", CFG_DSN, 0, 4096, "", OFF(db_read_dsn), 0 },
-	{ "db_connect_timeout", CFG_INT, 1, 60, "2", OFF(db_connect_timeout),
-	  0 },
-	{ "panel_url", CFG_URL, 8, 255, "http://localhost:8080",
-	  OFF(panel_url), 0 },
-	{ "server_name", CFG_STRING, 0, 255, "", OFF(server_name), 0 },
-	{ "session_cookie", CFG_TOKEN, 1, 64, "calagopus_session",
-	  OFF(session_cookie), 0 },
-	{ "session_duration", CFG_INT, 60, 31536000, "604800",
-	  OFF(session_duration), 0 },
-	{ "secrets_file", CFG_PATH, 1, 4096,
-	  SYSCONFDIR "/panel-fcgi.secrets", OFF(secrets_file), 0 },
-	{ "trusted_proxies", CFG_CIDRS, 0, 4096, "", OFF(trusted_proxies),
-	  0 },
-	{ "argon2_time", CFG_INT, 1, 16, "2", OFF(argon2_time), 0 },
-	{ "argon2_memory_kib", CFG_INT, 1024, 1048576, "19456",
-	  OFF(argon2_memory_kib), 0 },
-	{ "argon2_parallelism", CFG_INT, 1, 16, "1", OFF(argon2_parallelism),
-	  0 },
-	{ "threads", CFG_INT, 1, 64, "4", OFF(threads), 0 },
-	{ "log_level", CFG_LOGLEVEL, 1, 64, "info", OFF(log_level), 0 },
-	{ "sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0 },
-	{ "sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",
-	  OFF(sendmail), 0 },
+	{"db_socket", CFG_PATH, 0, 4096, "", OFF(db_socket), 0},
+	{"db_host", CFG_STRING, 0, 255, "localhost", OFF(db_host), 0},
+	{"db_port", CFG_INT, 1, 65535, "3306", OFF(db_port), 0},
+	{"db_user", CFG_STRING, 1, 80, "panel", OFF(db_user), 0},
+	{"db_password", CFG_STRING, 0, 1024, "", OFF(db_password),
+	 CFG_SENSITIVE},
+	{"db_password_file", CFG_PATH, 0, 4096, "", OFF(db_password_file), 0},
+	{"db_name", CFG_TOKEN, 1, 64, "panel", OFF(db_name), 0},
+	{"db_read_dsn", CFG_DSN, 0, 4096, "", OFF(db_read_dsn), 0},
+	{"db_connect_timeout", CFG_INT, 1, 60, "2", OFF(db_connect_timeout), 0},
+	{"panel_url", CFG_URL, 8, 255, "http://localhost:8080", OFF(panel_url),
+	 0},
+	{"server_name", CFG_STRING, 0, 255, "", OFF(server_name), 0},
+	{"session_cookie", CFG_TOKEN, 1, 64, "calagopus_session",
+	 OFF(session_cookie), 0},
+	{"session_duration", CFG_INT, 60, 31536000, "604800",
+	 OFF(session_duration), 0},
+	{"secrets_file", CFG_PATH, 1, 4096, SYSCONFDIR "/panel-fcgi.secrets",
+	 OFF(secrets_file), 0},
+	{"trusted_proxies", CFG_CIDRS, 0, 4096, "", OFF(trusted_proxies), 0},
+	{"argon2_time", CFG_INT, 1, 16, "2", OFF(argon2_time), 0},
+	{"argon2_memory_kib", CFG_INT, 1024, 1048576, "19456",
+	 OFF(argon2_memory_kib), 0},
+	{"argon2_parallelism", CFG_INT, 1, 16, "1", OFF(argon2_parallelism), 0},
+	{"threads", CFG_INT, 1, 64, "4", OFF(threads), 0},
+	{"log_level", CFG_LOGLEVEL, 1, 64, "info", OFF(log_level), 0},
+	{"sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0},
+	{"sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",
+	 OFF(sendmail), 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
@@ -90,7 +93,7 @@ config_default_path(void)
 
 bool
 config_parse_dsn(const char *dsn, char *host, size_t hostsz, char *sock,
-                 size_t socksz, unsigned *port)
+		 size_t socksz, unsigned *port)
 {
 	const char *h = dsn, *end, *colon;
 	int64_t p = 3306;
@@ -166,7 +169,7 @@ is_token(const char *v)
 /* Checks v against k and stores it; reason receives why not. */
 static bool
 set_value(struct config *cfg, const struct cfg_key *k, const char *v,
-          const char **reason)
+	  const char **reason)
 {
 	char **sp = (char **)(void *)((char *)cfg + k->off);
 	long *lp = (long *)(void *)((char *)cfg + k->off);
@@ -188,9 +191,9 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 		}
 	}
 	if ((long)len < k->min || (long)len > k->max) {
-		*reason = len == 0            ? "must not be empty"
-		          : (long)len < k->min ? "too short"
-		                               : "too long";
+		*reason = len == 0	       ? "must not be empty"
+			  : (long)len < k->min ? "too short"
+					       : "too long";
 		return false;
 	}
 	switch (k->type) {
@@ -202,7 +205,7 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 		    host[3] == '\0' || host[3] == ':' || host[3] == '/' ||
 		    v[len - 1] == '/' || strchr(v, ' ') != NULL) {
 			*reason = "must be http(s)://host[:port] without a "
-			          "trailing slash";
+				  "trailing slash";
 			return false;
 		}
 		break;
@@ -241,7 +244,7 @@ set_value(struct config *cfg, const struct cfg_key *k, const char *v,
 	case CFG_DSN:
 		if (len > 0 && !config_parse_dsn(v, NULL, 0, NULL, 0, NULL)) {
 			*reason = "must be unix:/PATH, HOST, HOST:PORT or "
-			          "[IPv6]:PORT";
+				  "[IPv6]:PORT";
 			return false;
 		}
 		break;
@@ -312,7 +315,7 @@ finish(struct config *cfg, const char *name, char *err, size_t errlen)
 	if (env != NULL && *env != '\0') {
 		if (!parse_int64(env, 1, 64, &n)) {
 			snprintf(err, errlen,
-			         "PANEL_FCGI_THREADS: not an integer 1..64");
+				 "PANEL_FCGI_THREADS: not an integer 1..64");
 			return false;
 		}
 		cfg->threads = (long)n;
@@ -322,7 +325,7 @@ finish(struct config *cfg, const char *name, char *err, size_t errlen)
 
 		if (pw == NULL) {
 			snprintf(err, errlen, "%s: db_password_file: %s: %s",
-			         name, cfg->db_password_file, strerror(errno));
+				 name, cfg->db_password_file, strerror(errno));
 			return false;
 		}
 		pw[strcspn(pw, "\r\n")] = '\0';
@@ -335,7 +338,7 @@ finish(struct config *cfg, const char *name, char *err, size_t errlen)
 
 bool
 config_parse_string(const char *name, const char *text, struct config *out,
-                    char *err, size_t errlen)
+		    char *err, size_t errlen)
 {
 	struct config cfg;
 	char *copy = xstrdup(text), *line, *next;
@@ -353,14 +356,15 @@ config_parse_string(const char *name, const char *text, struct config *out,
 			*next++ = '\0';
 		lineno++;
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] = '\0'; /* CRLF; a lone CR is bad */
+			line[strlen(line) - 1] =
+				'\0'; /* CRLF; a lone CR is bad */
 		key = str_trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
 		eq = strchr(key, '=');
 		if (eq == NULL) {
 			snprintf(err, errlen, "%s:%u: expected key = value",
-			         name, lineno);
+				 name, lineno);
 			goto out;
 		}
 		*eq = '\0';
@@ -375,12 +379,12 @@ config_parse_string(const char *name, const char *text, struct config *out,
 		k = find_key(key);
 		if (k == NULL) {
 			snprintf(err, errlen, "%s:%u: %.64s: unknown key", name,
-			         lineno, key);
+				 lineno, key);
 			goto out;
 		}
 		if (!set_value(&cfg, k, val, &reason)) {
 			snprintf(err, errlen, "%s:%u: %s: %s", name, lineno,
-			         k->name, reason);
+				 k->name, reason);
 			goto out;
 		}
 	}
@@ -427,14 +431,14 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 	text = read_file(path, 65536, &mode);
 	if (text == NULL) {
 		snprintf(err, errlen, "%s: secrets_file: %s: %s", cfg->path,
-		         path, strerror(errno));
+			 path, strerror(errno));
 		return false;
 	}
 	if (mode & 077) {
 		snprintf(err, errlen,
-		         "%s: secrets file is readable by others (mode %04o); "
-		         "chmod 0600 it",
-		         path, (unsigned)mode);
+			 "%s: secrets file is readable by others (mode %04o); "
+			 "chmod 0600 it",
+			 path, (unsigned)mode);
 		goto out;
 	}
 	cfg->ncookie_keys = 0;
@@ -447,14 +451,15 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 			*next++ = '\0';
 		lineno++;
 		if (*line != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] = '\0'; /* CRLF; a lone CR is bad */
+			line[strlen(line) - 1] =
+				'\0'; /* CRLF; a lone CR is bad */
 		key = str_trim(line);
 		if (*key == '\0' || *key == '#')
 			continue;
 		eq = strchr(key, '=');
 		if (eq == NULL) {
 			snprintf(err, errlen, "%s:%u: expected key = value",
-			         path, lineno);
+				 path, lineno);
 			goto out;
 		}
 		*eq = '\0';
@@ -463,8 +468,8 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 		if (strcmp(key, "cookie_key") == 0) {
 			if (cfg->ncookie_keys == CONFIG_MAX_COOKIE_KEYS) {
 				snprintf(err, errlen,
-				         "%s:%u: cookie_key: at most %d keys",
-				         path, lineno, CONFIG_MAX_COOKIE_KEYS);
+					 "%s:%u: cookie_key: at most %d keys",
+					 path, lineno, CONFIG_MAX_COOKIE_KEYS);
 				goto out;
 			}
 			dst = cfg->cookie_keys[cfg->ncookie_keys++];
@@ -473,21 +478,21 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 			have_enc = true;
 		} else {
 			snprintf(err, errlen, "%s:%u: %.64s: unknown key", path,
-			         lineno, key);
+				 lineno, key);
 			goto out;
 		}
 		if (!crypto_unhex(val, dst, CONFIG_KEY_BYTES)) {
 			snprintf(err, errlen,
-			         "%s:%u: %s: must be %d hex digits", path,
-			         lineno, key, 2 * CONFIG_KEY_BYTES);
+				 "%s:%u: %s: must be %d hex digits", path,
+				 lineno, key, 2 * CONFIG_KEY_BYTES);
 			goto out;
 		}
 	}
 	if (cfg->ncookie_keys == 0 || !have_enc) {
 		snprintf(err, errlen,
-		         "%s: needs at least one cookie_key and an "
-		         "encryption_key (panel-fcgi generate-secrets)",
-		         path);
+			 "%s: needs at least one cookie_key and an "
+			 "encryption_key (panel-fcgi generate-secrets)",
+			 path);
 		goto out;
 	}
 	ok = true;
@@ -511,15 +516,16 @@ config_generate_secrets(const char *path, char *err, size_t errlen)
 	}
 	crypto_random(key, sizeof(key));
 	crypto_hex(key, sizeof(key), hex);
-	n = snprintf(buf, sizeof(buf),
-	             "# panel-fcgi secrets: keep mode 0600, never commit.\n"
-	             "# The first cookie_key signs; every cookie_key verifies.\n"
-	             "cookie_key = %s\n",
-	             hex);
+	n = snprintf(
+		buf, sizeof(buf),
+		"# panel-fcgi secrets: keep mode 0600, never commit.\n"
+		"# The first cookie_key signs; every cookie_key verifies.\n"
+		"cookie_key = %s\n",
+		hex);
 	crypto_random(key, sizeof(key));
 	crypto_hex(key, sizeof(key), hex);
-	n += snprintf(buf + n, sizeof(buf) - (size_t)n,
-	              "encryption_key = %s\n", hex);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "encryption_key = %s\n",
+		      hex);
 	ok = write(fd, buf, (size_t)n) == n;
 	crypto_wipe(key, sizeof(key));
 	crypto_wipe(hex, sizeof(hex));
@@ -558,28 +564,34 @@ config_print(const struct config *cfg, FILE *fp)
 	size_t i;
 
 	fprintf(fp, "# effective configuration of %s\n",
-	        cfg->path ? cfg->path : "(defaults)");
+		cfg->path ? cfg->path : "(defaults)");
 	for (i = 0; i < NKEYS; i++) {
 		const struct cfg_key *k = &keys[i];
 
 		if (k->type == CFG_INT) {
 			fprintf(fp, "%s = %ld\n", k->name,
-			        *(const long *)(const void *)((const char *)cfg + k->off));
+				*(const long *)(const void *)((const char *)
+								      cfg +
+							      k->off));
 		} else if (k->flags & CFG_SENSITIVE) {
-			const char *v =
-				*(char *const *)(const void *)((const char *)cfg + k->off);
+			const char *v = *(
+				char *const *)(const void *)((const char *)cfg +
+							     k->off);
 
 			fprintf(fp, "%s = %s\n", k->name,
-			        v && *v ? "(redacted)" : "");
+				v && *v ? "(redacted)" : "");
 		} else {
 			fprintf(fp, "%s = %s\n", k->name,
-			        *(char *const *)(const void *)((const char *)cfg + k->off));
+				*(char *const *)(const void *)((const char *)
+								       cfg +
+							       k->off));
 		}
 	}
-	fprintf(fp, "# secrets file: %zu cookie key(s) (redacted), "
-	            "encryption key (redacted)\n",
-	        cfg->ncookie_keys);
+	fprintf(fp,
+		"# secrets file: %zu cookie key(s) (redacted), "
+		"encryption key (redacted)\n",
+		cfg->ncookie_keys);
 	if (cfg->db_password_file[0] != '\0')
 		fprintf(fp, "# database password read from db_password_file "
-		            "(redacted)\n");
+			    "(redacted)\n");
 }

@@ -19,7 +19,7 @@ crypto_init(char *err, size_t errlen)
 {
 	if (gcry_check_version(PANEL_GCRYPT_MIN_VERSION) == NULL) {
 		snprintf(err, errlen, "libgcrypt %s is older than %s",
-		         gcry_check_version(NULL), PANEL_GCRYPT_MIN_VERSION);
+			 gcry_check_version(NULL), PANEL_GCRYPT_MIN_VERSION);
 		return false;
 	}
 	/* Our secrets live in ordinary memory we wipe ourselves. */
@@ -38,7 +38,7 @@ void
 crypto_random_base62(char *out, size_t n)
 {
 	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	                               "abcdefghijklmnopqrstuvwxyz0123456789";
+				       "abcdefghijklmnopqrstuvwxyz0123456789";
 	unsigned char pool[64];
 	size_t have = 0, used = 0, o = 0;
 
@@ -66,21 +66,22 @@ crypto_uuid_v4(char out[CRYPTO_UUID_BUFSZ])
 	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
 	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
 	snprintf(out, CRYPTO_UUID_BUFSZ,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-	         "%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
-	         b[10], b[11], b[12], b[13], b[14], b[15]);
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9],
+		 b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 void
-crypto_sha256(const void *data, size_t len, unsigned char out[CRYPTO_SHA256_LEN])
+crypto_sha256(const void *data, size_t len,
+	      unsigned char out[CRYPTO_SHA256_LEN])
 {
 	gcry_md_hash_buffer(GCRY_MD_SHA256, out, data, len);
 }
 
 bool
 crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
-                   unsigned char out[CRYPTO_SHA256_LEN])
+		   unsigned char out[CRYPTO_SHA256_LEN])
 {
 	gcry_mac_hd_t h;
 	size_t outlen = CRYPTO_SHA256_LEN;
@@ -192,7 +193,7 @@ b64_encode(const unsigned char *in, size_t n, char *out)
 
 	for (i = 0; i + 2 < n; i += 3) {
 		unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
-		             in[i + 2];
+			     in[i + 2];
 
 		out[o++] = b64chars[v >> 18 & 63];
 		out[o++] = b64chars[v >> 12 & 63];
@@ -244,16 +245,16 @@ b64_decode(const char *in, size_t len, unsigned char *out, size_t outsz)
 
 static bool
 argon2id(const char *password, const unsigned char *salt, size_t saltlen,
-         unsigned long t, unsigned long m, unsigned long par,
-         unsigned char *out, size_t outlen)
+	 unsigned long t, unsigned long m, unsigned long par,
+	 unsigned char *out, size_t outlen)
 {
-	unsigned long params[4] = { outlen, t, m, par };
+	unsigned long params[4] = {outlen, t, m, par};
 	gcry_kdf_hd_t h;
 	bool ok = false;
 
 	if (gcry_kdf_open(&h, GCRY_KDF_ARGON2, GCRY_KDF_ARGON2ID, params, 4,
-	                  password, strlen(password), salt, saltlen, NULL, 0,
-	                  NULL, 0) != 0)
+			  password, strlen(password), salt, saltlen, NULL, 0,
+			  NULL, 0) != 0)
 		return false;
 	if (gcry_kdf_compute(h, NULL) == 0 &&
 	    gcry_kdf_final(h, outlen, out) == 0)
@@ -270,12 +271,12 @@ crypto_password_hash(const char *password, const struct argon2_params *p)
 
 	crypto_random(salt, sizeof(salt));
 	if (!argon2id(password, salt, sizeof(salt), p->time, p->memory_kib,
-	              p->parallelism, hash, sizeof(hash)))
+		      p->parallelism, hash, sizeof(hash)))
 		return NULL;
 	b64_encode(salt, sizeof(salt), salt64);
 	b64_encode(hash, sizeof(hash), hash64);
 	snprintf(buf, sizeof(buf), "$argon2id$v=19$m=%lu,t=%lu,p=%lu$%s$%s",
-	         p->memory_kib, p->time, p->parallelism, salt64, hash64);
+		 p->memory_kib, p->time, p->parallelism, salt64, hash64);
 	crypto_wipe(hash, sizeof(hash));
 	crypto_wipe(hash64, sizeof(hash64));
 	return xstrdup(buf);
@@ -283,7 +284,7 @@ crypto_password_hash(const char *password, const struct argon2_params *p)
 
 static bool
 verify_argon2id(const char *password, const char *stored,
-                const struct argon2_params *want, bool *rehash)
+		const struct argon2_params *want, bool *rehash)
 {
 	unsigned long m, t, par;
 	unsigned char salt[64], hash[64], calc[64];
@@ -293,7 +294,7 @@ verify_argon2id(const char *password, const char *stored,
 	bool ok;
 
 	if (sscanf(stored, "$argon2id$v=19$m=%lu,t=%lu,p=%lu$%n", &m, &t, &par,
-	           &used) != 3 ||
+		   &used) != 3 ||
 	    used == 0)
 		return false;
 	/* Bounds stop a stored hash from asking for absurd work. */
@@ -308,12 +309,12 @@ verify_argon2id(const char *password, const char *stored,
 	if (saltlen < 8 || hashlen < 16)
 		return false;
 	if (!argon2id(password, salt, (size_t)saltlen, t, m, par, calc,
-	              (size_t)hashlen))
+		      (size_t)hashlen))
 		return false;
 	ok = crypto_ct_eq(calc, (size_t)hashlen, hash, (size_t)hashlen);
 	crypto_wipe(calc, sizeof(calc));
 	if (ok && (m != want->memory_kib || t != want->time ||
-	           par != want->parallelism))
+		   par != want->parallelism))
 		*rehash = true;
 	return ok;
 }
@@ -349,7 +350,7 @@ verify_bcrypt(const char *password, const char *stored)
 
 bool
 crypto_password_verify(const char *password, const char *stored,
-                       const struct argon2_params *p, bool *rehash)
+		       const struct argon2_params *p, bool *rehash)
 {
 	*rehash = false;
 	if (str_has_prefix(stored, "$argon2id$"))

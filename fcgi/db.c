@@ -30,8 +30,8 @@ typedef bool my_bool_t;
 struct db_conn {
 	MYSQL *my;
 	MYSQL_STMT *stmt[STMT__MAX];
-	bool readonly;        /* the read DSN */
-	long long failed_ms;  /* monotonic time of the last failed connect */
+	bool readonly;	     /* the read DSN */
+	long long failed_ms; /* monotonic time of the last failed connect */
 	bool down_logged;
 };
 
@@ -94,8 +94,8 @@ db_new(const struct config *cfg, const char *user, const char *password,
 	/* config.c validated it; an empty value means no replica */
 	if (cfg->db_read_dsn[0] != '\0' &&
 	    config_parse_dsn(cfg->db_read_dsn, db->ro_host, sizeof(db->ro_host),
-	                     db->ro_socket, sizeof(db->ro_socket),
-	                     &db->ro_port))
+			     db->ro_socket, sizeof(db->ro_socket),
+			     &db->ro_port))
 		db->has_ro = true;
 	return db;
 }
@@ -179,14 +179,13 @@ conn_open(struct db *db, struct db_conn *c)
 		host = sock ? "localhost" : cfg->db_host;
 		port = (unsigned)cfg->db_port;
 	}
-	if (mysql_real_connect(c->my, host,
-	                       db->user ? db->user : cfg->db_user,
-	                       db->user ? db->password : cfg->db_password,
-	                       cfg->db_name, port, sock, 0) == NULL) {
+	if (mysql_real_connect(c->my, host, db->user ? db->user : cfg->db_user,
+			       db->user ? db->password : cfg->db_password,
+			       cfg->db_name, port, sock, 0) == NULL) {
 		if (!c->down_logged)
 			log_warn(NULL, "database %s unreachable: %s",
-			         c->readonly ? "replica" : "primary",
-			         mysql_error(c->my));
+				 c->readonly ? "replica" : "primary",
+				 mysql_error(c->my));
 		c->down_logged = true;
 		mysql_close(c->my);
 		c->my = NULL;
@@ -195,7 +194,7 @@ conn_open(struct db *db, struct db_conn *c)
 	}
 	if (c->down_logged)
 		log_info(NULL, "database %s reachable again",
-		         c->readonly ? "replica" : "primary");
+			 c->readonly ? "replica" : "primary");
 	c->down_logged = false;
 	c->failed_ms = 0;
 	if (!db->prepare)
@@ -206,13 +205,13 @@ conn_open(struct db *db, struct db_conn *c)
 		c->stmt[i] = mysql_stmt_init(c->my);
 		if (c->stmt[i] == NULL ||
 		    mysql_stmt_prepare(c->stmt[i], stmt_defs[i].sql,
-		                       strlen(stmt_defs[i].sql)) != 0) {
-			unsigned err = c->stmt[i] ? mysql_stmt_errno(c->stmt[i])
-			                          : 0;
+				       strlen(stmt_defs[i].sql)) != 0) {
+			unsigned err =
+				c->stmt[i] ? mysql_stmt_errno(c->stmt[i]) : 0;
 
 			log_err(NULL, "statement %zu failed to prepare: %s", i,
-			        c->stmt[i] ? mysql_stmt_error(c->stmt[i])
-			                   : "out of memory");
+				c->stmt[i] ? mysql_stmt_error(c->stmt[i])
+					   : "out of memory");
 			conn_close(c);
 			if (is_conn_error(err)) {
 				c->failed_ms = now_ms();
@@ -221,7 +220,7 @@ conn_open(struct db *db, struct db_conn *c)
 			return PERR_DB;
 		}
 		mysql_stmt_attr_set(c->stmt[i], STMT_ATTR_UPDATE_MAX_LENGTH,
-		                    &on);
+				    &on);
 	}
 	return PERR_OK;
 }
@@ -288,8 +287,8 @@ fetch_all(MYSQL_STMT *st, MYSQL_RES *meta, struct db_res *out)
 	nulls = xcalloc(ncols + 1, sizeof(*nulls));
 	errs = xcalloc(ncols + 1, sizeof(*errs));
 	for (j = 0; j < ncols; j++) {
-		size_t size = fields[j].max_length > 64 ? fields[j].max_length
-		                                        : 64;
+		size_t size =
+			fields[j].max_length > 64 ? fields[j].max_length : 64;
 
 		bufs[j] = xmalloc(size + 1);
 		bind[j].buffer_type = MYSQL_TYPE_STRING;
@@ -325,7 +324,7 @@ fetch_all(MYSQL_STMT *st, MYSQL_RES *meta, struct db_res *out)
 				b.buffer = out->cells[k];
 				b.buffer_length = lens[j] + 1;
 				if (mysql_stmt_fetch_column(st, &b, (unsigned)j,
-				                            0) != 0) {
+							    0) != 0) {
 					e = PERR_DB;
 					goto out;
 				}
@@ -366,7 +365,7 @@ run(MYSQL_STMT *st, int id, const struct db_arg *args, size_t nargs,
 	*lost = false;
 	if (nargs > DB_MAX_ARGS || mysql_stmt_param_count(st) != nargs) {
 		log_err(NULL, "statement %d: %zu arguments for %lu parameters",
-		        id, nargs, mysql_stmt_param_count(st));
+			id, nargs, mysql_stmt_param_count(st));
 		return PERR_SYS;
 	}
 	memset(bind, 0, sizeof(bind));
@@ -398,7 +397,7 @@ run(MYSQL_STMT *st, int id, const struct db_arg *args, size_t nargs,
 		if (err == ER_DUP_ENTRY || err == ER_DUP_ENTRY_WITH_KEY_NAME)
 			return PERR_CONFLICT;
 		log_err(NULL, "statement %d failed: %u %s", id, err,
-		        mysql_stmt_error(st));
+			mysql_stmt_error(st));
 		return PERR_DB;
 	}
 	meta = mysql_stmt_result_metadata(st);
@@ -428,7 +427,7 @@ run(MYSQL_STMT *st, int id, const struct db_arg *args, size_t nargs,
 
 enum perr
 db_exec(struct db *db, enum stmt id, const struct db_arg *args, size_t nargs,
-        struct db_res *out)
+	struct db_res *out)
 {
 	const struct stmt_def *def = &stmt_defs[id];
 	struct db_conn *c = &db->rw;
@@ -491,7 +490,7 @@ db_tx_rollback(struct db *db)
 
 enum perr
 db_exec_trusted(struct db *db, const char *sql, const struct db_arg *args,
-                size_t nargs, struct db_res *out, char *err, size_t errlen)
+		size_t nargs, struct db_res *out, char *err, size_t errlen)
 {
 	struct db_conn *c = &db->rw;
 	MYSQL_STMT *st;
@@ -508,14 +507,14 @@ db_exec_trusted(struct db *db, const char *sql, const struct db_arg *args,
 		return PERR_NOMEM;
 	if (mysql_stmt_prepare(st, sql, strlen(sql)) != 0) {
 		snprintf(err, errlen, "%u: %s", mysql_stmt_errno(st),
-		         mysql_stmt_error(st));
+			 mysql_stmt_error(st));
 		mysql_stmt_close(st);
 		return PERR_DB;
 	}
 	e = run(st, -1, args, nargs, out, &lost);
 	if (e != PERR_OK)
 		snprintf(err, errlen, "%u: %s", mysql_stmt_errno(st),
-		         mysql_stmt_error(st));
+			 mysql_stmt_error(st));
 	mysql_stmt_close(st);
 	return e;
 }

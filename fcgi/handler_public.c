@@ -18,7 +18,7 @@
 #include "settings.h"
 
 /* Languages whose translations we serve: English is built in. */
-static const char *const languages[] = { "en" };
+static const char *const languages[] = {"en"};
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
 
@@ -81,20 +81,21 @@ handle_settings(struct req *req)
 	ADD(o, "captcha_provider", cap);
 
 	app = json_object_new_object();
-	ADD(app, "url", json_object_new_string(settings_str(
-				&s, "app::url", req->cfg->panel_url)));
-	ADD(app, "icon", json_object_new_string(
-				 settings_str(&s, "app::icon", "/icon.svg")));
+	ADD(app, "url",
+	    json_object_new_string(
+		    settings_str(&s, "app::url", req->cfg->panel_url)));
+	ADD(app, "icon",
+	    json_object_new_string(settings_str(&s, "app::icon", "/icon.svg")));
 	ADD(app, "icon_light",
 	    json_str_or_null(settings_str(&s, "app::icon_light", NULL)));
 	ADD(app, "banner",
 	    json_str_or_null(settings_str(&s, "app::banner", NULL)));
 	ADD(app, "banner_light",
 	    json_str_or_null(settings_str(&s, "app::banner_light", NULL)));
-	ADD(app, "name", json_object_new_string(
-				 settings_str(&s, "app::name", "Calagopus")));
-	ADD(app, "language", json_object_new_string(
-				     settings_str(&s, "app::language", "en")));
+	ADD(app, "name",
+	    json_object_new_string(settings_str(&s, "app::name", "Calagopus")));
+	ADD(app, "language",
+	    json_object_new_string(settings_str(&s, "app::language", "en")));
 	ADD(app, "registration_enabled",
 	    jbool(&s, "app::registration_enabled", true));
 	ADD(app, "debug", json_object_new_boolean(false));
@@ -113,7 +114,8 @@ handle_settings(struct req *req)
 	    jint(&s, "server::max_file_manager_content_search_size", 5242880));
 	ADD(srv, "max_file_manager_search_results",
 	    jint(&s, "server::max_file_manager_search_results", 100));
-	ADD(srv, "max_subuser_count", jint(&s, "server::max_subuser_count", 25));
+	ADD(srv, "max_subuser_count",
+	    jint(&s, "server::max_subuser_count", 25));
 	ADD(srv, "max_schedule_step_count",
 	    jint(&s, "server::max_schedule_step_count", 50));
 	ADD(srv, "max_backup_group_count",
@@ -126,10 +128,10 @@ handle_settings(struct req *req)
 	    jbool(&s, "server::allow_overwriting_custom_docker_image", true));
 	ADD(srv, "allow_acknowledging_installation_failure",
 	    jbool(&s, "server::allow_acknowledging_installation_failure",
-	          true));
+		  true));
 	ADD(srv, "container_prelude",
 	    json_object_new_string(settings_str(&s, "server::container_prelude",
-	                                        "container@calagopus~")));
+						"container@calagopus~")));
 	ADD(o, "server", srv);
 
 	usr = json_object_new_object();
@@ -154,7 +156,7 @@ static void
 handle_languages(struct req *req)
 {
 	struct json_object *o = json_object_new_object(),
-	                   *a = json_object_new_array();
+			   *a = json_object_new_array();
 	size_t i;
 
 	for (i = 0; i < sizeof(languages) / sizeof(languages[0]); i++)
@@ -228,16 +230,15 @@ handle_oauth(struct req *req)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/api/settings", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_settings },
-	{ "GET", "/api/languages", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_languages },
-	{ "GET", "/api/announcements", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_announcements },
-	{ "GET", "/api/auth/oauth", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_oauth },
+	{"GET", "/api/settings", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_settings},
+	{"GET", "/api/languages", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_languages},
+	{"GET", "/api/announcements", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_announcements},
+	{"GET", "/api/auth/oauth", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_oauth},
 };
 
 const struct route_group handler_public_group = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+	routes, sizeof(routes) / sizeof(routes[0])};

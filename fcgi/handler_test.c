@@ -43,8 +43,8 @@ handle_echo_get(struct req *req)
 	e = req_query(req, "q", &q);
 	if (e == PERR_INVAL) {
 		response_error(req, 400,
-		               "Failed to deserialize query string: invalid "
-		               "encoding in q");
+			       "Failed to deserialize query string: invalid "
+			       "encoding in q");
 		json_object_put(o);
 		return;
 	}
@@ -91,25 +91,24 @@ handle_sleep(struct req *req)
 }
 
 static const struct jfield echo_fields[] = {
-	{ "name", JF_STRING, true, false, 3, 31 },
-	{ "count", JF_INT, false, false, 0, 10 },
-	{ "tags", JF_STRING_ARRAY, false, false, 0, 5 },
-	{ "flag", JF_BOOL, false, true, 0, 0 },
+	{"name", JF_STRING, true, false, 3, 31},
+	{"count", JF_INT, false, false, 0, 10},
+	{"tags", JF_STRING_ARRAY, false, false, 0, 5},
+	{"flag", JF_BOOL, false, true, 0, 0},
 };
 
 static const struct route routes[] = {
-	{ "POST", "/api/test/echo", GATE_NONE, NULL, 1024, echo_fields,
-	  sizeof(echo_fields) / sizeof(echo_fields[0]), handle_echo_post },
-	{ "GET", "/api/test/echo", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_echo_get },
-	{ "GET", "/api/test/item/{id}/sub/{name}", GATE_NONE, NULL, BODY_NONE,
-	  NULL, 0, handle_item },
-	{ "GET", "/api/test/sleep", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	  handle_sleep },
+	{"POST", "/api/test/echo", GATE_NONE, NULL, 1024, echo_fields,
+	 sizeof(echo_fields) / sizeof(echo_fields[0]), handle_echo_post},
+	{"GET", "/api/test/echo", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_echo_get},
+	{"GET", "/api/test/item/{id}/sub/{name}", GATE_NONE, NULL, BODY_NONE,
+	 NULL, 0, handle_item},
+	{"GET", "/api/test/sleep", GATE_NONE, NULL, BODY_NONE, NULL, 0,
+	 handle_sleep},
 };
 
 const struct route_group handler_test_group = {
-	routes, sizeof(routes) / sizeof(routes[0])
-};
+	routes, sizeof(routes) / sizeof(routes[0])};
 
 #endif /* PANEL_TEST_ROUTES */

@@ -103,7 +103,7 @@ strict_scan(const char *buf, size_t len, const char **what)
 				return i;
 			} else if (c >= 0x80) {
 				k = utf8_seq((const unsigned char *)buf + i,
-				             len - i);
+					     len - i);
 				if (k == 0) {
 					*what = "invalid utf-8 string";
 					return i;
@@ -125,7 +125,7 @@ strict_scan(const char *buf, size_t len, const char **what)
 			}
 			i += k;
 		} else if (len - i >= 4 && (strncmp(buf + i, "true", 4) == 0 ||
-		                            strncmp(buf + i, "null", 4) == 0)) {
+					    strncmp(buf + i, "null", 4) == 0)) {
 			i += 4;
 		} else if (len - i >= 5 && strncmp(buf + i, "false", 5) == 0) {
 			i += 5;
@@ -139,7 +139,7 @@ strict_scan(const char *buf, size_t len, const char **what)
 
 bool
 json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
-                struct json_object **out, const char **msg)
+		struct json_object **out, const char **msg)
 {
 	struct json_tokener *tok;
 	struct json_object *obj;
@@ -169,27 +169,30 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 		return false;
 	}
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-	                                    JSON_TOKENER_VALIDATE_UTF8);
+					    JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, buf, (int)len);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
 	json_tokener_free(tok);
 	if (obj == NULL) {
-		if (jerr == json_tokener_continue || jerr == json_tokener_success)
+		if (jerr == json_tokener_continue ||
+		    jerr == json_tokener_success)
 			*msg = "invalid payload: EOF while parsing a value";
 		else
-			*msg = arena_printf(a, "invalid payload: %s at byte %zu",
-			                    json_tokener_error_desc(jerr), end);
+			*msg = arena_printf(a,
+					    "invalid payload: %s at byte %zu",
+					    json_tokener_error_desc(jerr), end);
 		return false;
 	}
 	for (i = end; i < len; i++) {
 		if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' &&
 		    buf[i] != '\n') {
 			json_object_put(obj);
-			*msg = arena_printf(a,
-			                    "invalid payload: trailing characters "
-			                    "at byte %zu",
-			                    i);
+			*msg = arena_printf(
+				a,
+				"invalid payload: trailing characters "
+				"at byte %zu",
+				i);
 			return false;
 		}
 	}
@@ -197,7 +200,7 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 	if (end != len) {
 		json_object_put(obj);
 		*msg = arena_printf(a, "invalid payload: %s at byte %zu", what,
-		                    end);
+				    end);
 		return false;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
@@ -276,29 +279,31 @@ add_rule(struct json_object **errs, const char *msg)
 
 static void
 check_string(const char *name, struct json_object *v, const struct jfield *f,
-             struct arena *a, struct json_object **errs)
+	     struct arena *a, struct json_object **errs)
 {
 	const char *s = json_object_get_string(v);
 	size_t len = (size_t)json_object_get_string_len(v);
 	size_t chars;
 
 	if (strlen(s) != len) {
-		add_rule(errs, arena_printf(a, "%s: contains a NUL character",
-		                            name));
+		add_rule(errs,
+			 arena_printf(a, "%s: contains a NUL character", name));
 		return;
 	}
 	chars = utf8_chars(s, len);
 	if ((long long)chars < f->min)
-		add_rule(errs, arena_printf(a, "%s: length is lower than %lld", name, f->min));
+		add_rule(errs, arena_printf(a, "%s: length is lower than %lld",
+					    name, f->min));
 	if (f->max > 0 && (long long)chars > f->max)
-		add_rule(errs, arena_printf(a, "%s: length is greater than %lld", name,
-		         f->max));
+		add_rule(errs,
+			 arena_printf(a, "%s: length is greater than %lld",
+				      name, f->max));
 }
 
 bool
 json_validate(struct json_object *obj, const struct jfield *fields,
-              size_t nfields, struct arena *a, const char **payload_msg,
-              struct json_object **rule_errs)
+	      size_t nfields, struct arena *a, const char **payload_msg,
+	      struct json_object **rule_errs)
 {
 	struct json_object *errs = NULL, *v;
 	size_t i, j, n;
@@ -319,8 +324,9 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 			continue; /* an explicit, allowed null */
 		if (!has_type(v, f->type)) {
 			*payload_msg = arena_printf(
-				a, "invalid payload: invalid type for `%s`, "
-				   "expected %s",
+				a,
+				"invalid payload: invalid type for `%s`, "
+				"expected %s",
 				f->name, type_name(f->type));
 			goto fail;
 		}
@@ -332,21 +338,31 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 			int64_t x = json_object_get_int64(v);
 
 			if (x < f->min)
-				add_rule(&errs, arena_printf(a, "%s: lower than %lld",
-				         f->name, f->min));
+				add_rule(&errs,
+					 arena_printf(a, "%s: lower than %lld",
+						      f->name, f->min));
 			if (x > f->max)
-				add_rule(&errs, arena_printf(a, "%s: greater than %lld",
-				         f->name, f->max));
+				add_rule(&errs,
+					 arena_printf(a,
+						      "%s: greater than %lld",
+						      f->name, f->max));
 			break;
 		}
 		case JF_STRING_ARRAY:
 			n = json_object_array_length(v);
 			if ((long long)n < f->min)
-				add_rule(&errs, arena_printf(a, "%s: length is lower than %lld",
-				         f->name, f->min));
+				add_rule(
+					&errs,
+					arena_printf(
+						a,
+						"%s: length is lower than %lld",
+						f->name, f->min));
 			if ((long long)n > f->max)
-				add_rule(&errs, arena_printf(a, "%s: length is greater than %lld",
-				         f->name, f->max));
+				add_rule(&errs,
+					 arena_printf(a,
+						      "%s: length is greater "
+						      "than %lld",
+						      f->name, f->max));
 			for (j = 0; j < n; j++) {
 				struct json_object *e =
 					json_object_array_get_idx(v, j);
@@ -354,9 +370,13 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 
 				if (strlen(s) !=
 				    (size_t)json_object_get_string_len(e))
-					add_rule(&errs, arena_printf(a, "%s[%lld]: contains a NUL "
-					         "character",
-					         f->name, (long long)j));
+					add_rule(&errs,
+						 arena_printf(a,
+							      "%s[%lld]: "
+							      "contains a NUL "
+							      "character",
+							      f->name,
+							      (long long)j));
 			}
 			break;
 		case JF_BOOL:

@@ -14,9 +14,9 @@ static enum log_level min_level = LOG_INFO;
 
 static const char *const level_names[LOG__MAX] = {
 	"debug", /* LOG_DEBUG */
-	"info",  /* LOG_INFO */
-	"warn",  /* LOG_WARN */
-	"err",   /* LOG_ERR */
+	"info",	 /* LOG_INFO */
+	"warn",	 /* LOG_WARN */
+	"err",	 /* LOG_ERR */
 };
 
 void
@@ -76,12 +76,12 @@ log_msg(enum log_level level, const struct req *req, const char *fmt, ...)
 		escape(route, sizeof(route),
 		       req->route_pattern ? req->route_pattern : "-");
 		snprintf(ctx, sizeof(ctx), " [%s %s %s]", req->id,
-		         req->client_ip[0] ? req->client_ip : "-", route);
+			 req->client_ip[0] ? req->client_ip : "-", route);
 	}
 	now = time(NULL);
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* One fprintf per line keeps lines whole across threads. */
 	fprintf(stderr, "%s panel-fcgi[%ld] %s%s %s\n", when, (long)getpid(),
-	        level_names[level], ctx, msg);
+		level_names[level], ctx, msg);
 }

@@ -28,21 +28,21 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	        "usage: panel-fcgi                       (FastCGI, socket on "
-	        "fd 0)\n"
-	        "       panel-fcgi serve --listen unix:PATH|HOST:PORT "
-	        "[--processes N] [--threads M]\n"
-	        "       panel-fcgi migrate [--status] [--sql-dir DIR] "
-	        "[--db-user USER] [--db-password-file FILE]\n"
-	        "       panel-fcgi user create --username U --email E "
-	        "[--name-first F] [--name-last L] [--admin]\n"
-	        "       panel-fcgi user reset-password --user USERNAME|EMAIL\n"
-	        "       panel-fcgi user list\n"
-	        "       panel-fcgi check-config\n"
-	        "       panel-fcgi generate-secrets PATH\n"
-	        "       panel-fcgi version\n"
-	        "The configuration is $PANEL_FCGI_CONFIG or %s.\n",
-	        config_default_path());
+		"usage: panel-fcgi                       (FastCGI, socket on "
+		"fd 0)\n"
+		"       panel-fcgi serve --listen unix:PATH|HOST:PORT "
+		"[--processes N] [--threads M]\n"
+		"       panel-fcgi migrate [--status] [--sql-dir DIR] "
+		"[--db-user USER] [--db-password-file FILE]\n"
+		"       panel-fcgi user create --username U --email E "
+		"[--name-first F] [--name-last L] [--admin]\n"
+		"       panel-fcgi user reset-password --user USERNAME|EMAIL\n"
+		"       panel-fcgi user list\n"
+		"       panel-fcgi check-config\n"
+		"       panel-fcgi generate-secrets PATH\n"
+		"       panel-fcgi version\n"
+		"The configuration is $PANEL_FCGI_CONFIG or %s.\n",
+		config_default_path());
 }
 
 static int
@@ -61,9 +61,9 @@ load(struct config *cfg)
 static struct argon2_params
 argon_params(const struct config *cfg)
 {
-	struct argon2_params p = { (unsigned long)cfg->argon2_time,
-		                   (unsigned long)cfg->argon2_memory_kib,
-		                   (unsigned long)cfg->argon2_parallelism };
+	struct argon2_params p = {(unsigned long)cfg->argon2_time,
+				  (unsigned long)cfg->argon2_memory_kib,
+				  (unsigned long)cfg->argon2_parallelism};
 
 	return p;
 }
@@ -98,10 +98,10 @@ static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "listen", required_argument, NULL, 'l' },
-		{ "processes", required_argument, NULL, 'p' },
-		{ "threads", required_argument, NULL, 't' },
-		{ NULL, 0, NULL, 0 },
+		{"listen", required_argument, NULL, 'l'},
+		{"processes", required_argument, NULL, 'p'},
+		{"threads", required_argument, NULL, 't'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *listen = NULL;
 	int64_t procs = 2, threads = cfg->threads;
@@ -132,11 +132,11 @@ static int
 cmd_migrate(const struct config *cfg, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "status", no_argument, NULL, 's' },
-		{ "sql-dir", required_argument, NULL, 'd' },
-		{ "db-user", required_argument, NULL, 'u' },
-		{ "db-password-file", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
+		{"status", no_argument, NULL, 's'},
+		{"sql-dir", required_argument, NULL, 'd'},
+		{"db-user", required_argument, NULL, 'u'},
+		{"db-password-file", required_argument, NULL, 'P'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *dir = cfg->sql_dir, *user = NULL, *pwfile = NULL;
 	char pw[1024] = "";
@@ -158,7 +158,8 @@ cmd_migrate(const struct config *cfg, int argc, char **argv)
 		}
 	}
 	if (pwfile != NULL && user == NULL) {
-		fprintf(stderr, "panel-fcgi: --db-password-file needs --db-user\n");
+		fprintf(stderr,
+			"panel-fcgi: --db-password-file needs --db-user\n");
 		return 2;
 	}
 	if (pwfile != NULL) {
@@ -182,12 +183,12 @@ static int
 user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "username", required_argument, NULL, 'u' },
-		{ "email", required_argument, NULL, 'e' },
-		{ "name-first", required_argument, NULL, 'f' },
-		{ "name-last", required_argument, NULL, 'l' },
-		{ "admin", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
+		{"username", required_argument, NULL, 'u'},
+		{"email", required_argument, NULL, 'e'},
+		{"name-first", required_argument, NULL, 'f'},
+		{"name-last", required_argument, NULL, 'l'},
+		{"admin", no_argument, NULL, 'a'},
+		{NULL, 0, NULL, 0},
 	};
 	const char *username = NULL, *email = NULL, *first = "Panel",
 		   *last = "Administrator", *msg;
@@ -199,12 +200,24 @@ user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 'u': username = optarg; break;
-		case 'e': email = optarg; break;
-		case 'f': first = optarg; break;
-		case 'l': last = optarg; break;
-		case 'a': admin = true; break;
-		default: usage(stderr); return 2;
+		case 'u':
+			username = optarg;
+			break;
+		case 'e':
+			email = optarg;
+			break;
+		case 'f':
+			first = optarg;
+			break;
+		case 'l':
+			last = optarg;
+			break;
+		case 'a':
+			admin = true;
+			break;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (username == NULL || email == NULL || optind != argc) {
@@ -214,8 +227,8 @@ user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 	if ((msg = user_check_username(username)) != NULL ||
 	    (msg = user_check_email(email)) != NULL) {
 		fprintf(stderr, "panel-fcgi: %s: %s\n",
-		        user_check_username(username) ? "username" : "email",
-		        msg);
+			user_check_username(username) ? "username" : "email",
+			msg);
 		return 1;
 	}
 	pw = read_or_generate_password(&generated);
@@ -235,10 +248,10 @@ user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 	crypto_free_str(hash);
 	if (e == PERR_CONFLICT) {
 		fprintf(stderr, "panel-fcgi: user with email/username already "
-		                "exists\n");
+				"exists\n");
 	} else if (e != PERR_OK) {
 		fprintf(stderr, "panel-fcgi: cannot create the user: %s\n",
-		        perr_str(e));
+			perr_str(e));
 	} else {
 		printf("created user %s (%s)%s\n", username, uuid,
 		       admin ? " with the admin flag" : "");
@@ -253,8 +266,8 @@ static int
 user_reset_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "user", required_argument, NULL, 'u' },
-		{ NULL, 0, NULL, 0 },
+		{"user", required_argument, NULL, 'u'},
+		{NULL, 0, NULL, 0},
 	};
 	struct argon2_params ap = argon_params(cfg);
 	const char *who = NULL, *msg;
@@ -339,7 +352,7 @@ cmd_user(const struct config *cfg, int argc, char **argv)
 	db = db_new(cfg, NULL, NULL, true);
 	if (db_connect(db) != PERR_OK) {
 		fprintf(stderr, "panel-fcgi: cannot use the database (is it "
-		                "up and migrated?)\n");
+				"up and migrated?)\n");
 		rc = 1;
 	} else if (strcmp(argv[1], "create") == 0) {
 		rc = user_create_cmd(cfg, db, argc - 1, argv + 1);
@@ -364,8 +377,8 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
-	if (verb != NULL && (strcmp(verb, "help") == 0 ||
-	                     strcmp(verb, "--help") == 0)) {
+	if (verb != NULL &&
+	    (strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0)) {
 		usage(stdout);
 		return 0;
 	}
@@ -396,7 +409,7 @@ main(int argc, char **argv)
 		return 1;
 	if (!db_library_init()) {
 		fprintf(stderr, "panel-fcgi: cannot initialise the database "
-		                "client library\n");
+				"client library\n");
 		config_free(&cfg);
 		return 1;
 	}

@@ -68,9 +68,10 @@ list_migrations(const char *dir, struct migration *out, int max)
 	qsort(out, (size_t)n, sizeof(*out), cmp_migration);
 	for (i = 1; i < n; i++) {
 		if (out[i].version == out[i - 1].version) {
-			fprintf(stderr, "panel-fcgi: two migrations numbered "
-			                "%04d\n",
-			        out[i].version);
+			fprintf(stderr,
+				"panel-fcgi: two migrations numbered "
+				"%04d\n",
+				out[i].version);
 			return -1;
 		}
 	}
@@ -127,9 +128,9 @@ apply_file(struct db *db, const char *path)
 		if (str_has_prefix(line, "--"))
 			continue;
 		len = strlen(line);
-		while (len > 0 && (line[len - 1] == ' ' ||
-		                   line[len - 1] == '\r' ||
-		                   line[len - 1] == '\t'))
+		while (len > 0 &&
+		       (line[len - 1] == ' ' || line[len - 1] == '\r' ||
+			line[len - 1] == '\t'))
 			len--;
 		memcpy(stmt + slen, line, len);
 		slen += len;
@@ -138,10 +139,10 @@ apply_file(struct db *db, const char *path)
 			slen -= 2; /* drop ";\n" */
 			stmt[slen] = '\0';
 			if (db_exec_trusted(db, stmt, NULL, 0, NULL, err,
-			                    sizeof(err)) != PERR_OK) {
+					    sizeof(err)) != PERR_OK) {
 				fprintf(stderr,
-				        "panel-fcgi: %s: statement %zu: %s\n",
-				        path, count + 1, err);
+					"panel-fcgi: %s: statement %zu: %s\n",
+					path, count + 1, err);
 				ok = false;
 			}
 			count++;
@@ -150,7 +151,7 @@ apply_file(struct db *db, const char *path)
 	}
 	if (ok && strspn(stmt, " \n\t") < slen) {
 		fprintf(stderr, "panel-fcgi: %s: text after the last ';'\n",
-		        path);
+			path);
 		ok = false;
 	}
 	free(stmt);
@@ -160,7 +161,7 @@ apply_file(struct db *db, const char *path)
 
 int
 migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
-            const char *password, bool status_only)
+	    const char *password, bool status_only)
 {
 	struct migration *m = xcalloc(MAX_MIGRATIONS, sizeof(*m));
 	struct db *db = db_new(cfg, user, password, false);
@@ -181,9 +182,10 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 	if (status_only) {
 		/* Read-only: no lock, no bookkeeping table created. */
 		if (db_exec_trusted(db,
-		                    "SELECT COALESCE(MAX(version), 0) FROM "
-		                    "schema_migrations",
-		                    NULL, 0, &res, err, sizeof(err)) == PERR_OK) {
+				    "SELECT COALESCE(MAX(version), 0) FROM "
+				    "schema_migrations",
+				    NULL, 0, &res, err,
+				    sizeof(err)) == PERR_OK) {
 			if (res.nrows == 1 && db_cell(&res, 0, 0) != NULL)
 				current = strtol(db_cell(&res, 0, 0), NULL, 10);
 			db_res_free(&res);
@@ -192,28 +194,30 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 			goto out;
 		}
 		printf("schema version %ld of %d\n", current, SCHEMA_VERSION);
-		rc = current == SCHEMA_VERSION ? 0 : (current > SCHEMA_VERSION ? 1 : 3);
+		rc = current == SCHEMA_VERSION
+			     ? 0
+			     : (current > SCHEMA_VERSION ? 1 : 3);
 		goto out;
 	}
 	/* One migrator at a time across hosts. */
 	if (db_exec_trusted(db, "SELECT GET_LOCK('panel-fcgi-migrate', 30)",
-	                    NULL, 0, &res, err, sizeof(err)) != PERR_OK) {
+			    NULL, 0, &res, err, sizeof(err)) != PERR_OK) {
 		fprintf(stderr, "panel-fcgi: %s\n", err);
 		goto out;
 	}
 	locked = res.nrows == 1 && db_cell(&res, 0, 0) != NULL &&
-	         strcmp(db_cell(&res, 0, 0), "1") == 0;
+		 strcmp(db_cell(&res, 0, 0), "1") == 0;
 	db_res_free(&res);
 	if (!locked) {
 		fprintf(stderr, "panel-fcgi: another migrate is running\n");
 		goto out;
 	}
 	if (db_exec_trusted(db, sql_bookkeeping, NULL, 0, NULL, err,
-	                    sizeof(err)) != PERR_OK ||
+			    sizeof(err)) != PERR_OK ||
 	    db_exec_trusted(db,
-	                    "SELECT COALESCE(MAX(version), 0) FROM "
-	                    "schema_migrations",
-	                    NULL, 0, &res, err, sizeof(err)) != PERR_OK) {
+			    "SELECT COALESCE(MAX(version), 0) FROM "
+			    "schema_migrations",
+			    NULL, 0, &res, err, sizeof(err)) != PERR_OK) {
 		fprintf(stderr, "panel-fcgi: %s\n", err);
 		goto out;
 	}
@@ -222,9 +226,9 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 	db_res_free(&res);
 	if (current > SCHEMA_VERSION) {
 		fprintf(stderr,
-		        "panel-fcgi: the database is at schema version %ld, "
-		        "newer than this binary (%d); refusing to touch it\n",
-		        current, SCHEMA_VERSION);
+			"panel-fcgi: the database is at schema version %ld, "
+			"newer than this binary (%d); refusing to touch it\n",
+			current, SCHEMA_VERSION);
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
@@ -239,9 +243,10 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 		args[0] = DB_INT(m[i].version);
 		args[1] = DB_STR(m[i].name);
 		if (db_exec_trusted(db,
-		                    "INSERT INTO schema_migrations (version, "
-		                    "name) VALUES (?, ?)",
-		                    args, 2, NULL, err, sizeof(err)) != PERR_OK) {
+				    "INSERT INTO schema_migrations (version, "
+				    "name) VALUES (?, ?)",
+				    args, 2, NULL, err,
+				    sizeof(err)) != PERR_OK) {
 			fprintf(stderr, "panel-fcgi: %s\n", err);
 			goto out;
 		}
@@ -250,18 +255,18 @@ migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
 	}
 	if (current < SCHEMA_VERSION) {
 		fprintf(stderr,
-		        "panel-fcgi: %s has no migration past %ld; this binary "
-		        "needs %d\n",
-		        sql_dir, current, SCHEMA_VERSION);
+			"panel-fcgi: %s has no migration past %ld; this binary "
+			"needs %d\n",
+			sql_dir, current, SCHEMA_VERSION);
 		goto out;
 	}
 	printf("schema is at version %ld (%d applied)\n", current, applied);
 	rc = 0;
 out:
 	if (locked)
-		(void)db_exec_trusted(db,
-		                      "SELECT RELEASE_LOCK('panel-fcgi-migrate')",
-		                      NULL, 0, NULL, err, sizeof(err));
+		(void)db_exec_trusted(
+			db, "SELECT RELEASE_LOCK('panel-fcgi-migrate')", NULL,
+			0, NULL, err, sizeof(err));
 	db_free(db);
 	db_thread_end();
 	free(m);

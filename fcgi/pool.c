@@ -136,12 +136,12 @@ startup_db_check(const struct config *cfg)
 	db_thread_end();
 	if (e == PERR_DB) {
 		log_err(NULL, "the database schema does not match this "
-		              "binary: run panel-fcgi migrate");
+			      "binary: run panel-fcgi migrate");
 		return 1;
 	}
 	if (e == PERR_DBDOWN)
 		log_warn(NULL, "starting without the database; requests get "
-		               "503 until it is reachable");
+			       "503 until it is reachable");
 	return 0;
 }
 
@@ -150,7 +150,7 @@ static int
 worker_process(const struct config *cfg, int fd, int threads)
 {
 	static struct worker workers[POOL_MAX_THREADS];
-	struct timespec nap = { 0, POOL_WAKE_MS * 1000000L };
+	struct timespec nap = {0, POOL_WAKE_MS * 1000000L};
 	sigset_t stopsigs, old;
 	int i, started = 0, finished;
 
@@ -169,7 +169,7 @@ worker_process(const struct config *cfg, int fd, int threads)
 		atomic_init(&workers[i].idle, 0);
 		atomic_init(&workers[i].done, 0);
 		if (pthread_create(&workers[i].tid, NULL, worker_main,
-		                   &workers[i]) != 0) {
+				   &workers[i]) != 0) {
 			log_err(NULL, "pthread_create: %s", strerror(errno));
 			break;
 		}
@@ -225,7 +225,7 @@ spawn(const struct config *cfg, int fd, int threads)
 
 int
 pool_serve(const struct config *cfg, const char *listen, int processes,
-           int threads)
+	   int threads)
 {
 	pid_t pids[POOL_MAX_PROCESSES];
 	time_t started[POOL_MAX_PROCESSES];
@@ -237,7 +237,7 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 	if (processes < 1 || processes > POOL_MAX_PROCESSES || threads < 1 ||
 	    threads > 64) {
 		log_err(NULL, "--processes must be 1..%d and --threads 1..64",
-		        POOL_MAX_PROCESSES);
+			POOL_MAX_PROCESSES);
 		return 2;
 	}
 	if (FCGX_Init() != 0) {
@@ -255,7 +255,7 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 	}
 	if (fd < 0) {
 		log_err(NULL, "cannot listen on %s: %s", listen,
-		        strerror(errno));
+			strerror(errno));
 		return 1;
 	}
 	/* The master waits for signals synchronously. */
@@ -273,7 +273,7 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 			alive++;
 	}
 	log_info(NULL, "serving %s with %d process(es) x %d thread(s)", listen,
-	         processes, threads);
+		 processes, threads);
 	while (alive > 0) {
 		pid_t pid;
 		int status;
@@ -282,7 +282,8 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 		sigwait(&set, &sig);
 		if ((sig == SIGTERM || sig == SIGINT) && !stopping) {
 			stopping = 1;
-			log_info(NULL, "stopping: finishing requests in flight");
+			log_info(NULL,
+				 "stopping: finishing requests in flight");
 			for (i = 0; i < processes; i++)
 				if (pids[i] > 0)
 					kill(pids[i], SIGTERM);
@@ -296,25 +297,31 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 				if (stopping)
 					break;
 				if (WIFSIGNALED(status))
-					log_err(NULL, "worker %ld killed by "
-					              "signal %d; restarting",
-					        (long)pid, WTERMSIG(status));
+					log_err(NULL,
+						"worker %ld killed by "
+						"signal %d; restarting",
+						(long)pid, WTERMSIG(status));
 				else
-					log_err(NULL, "worker %ld exited with "
-					              "%d; restarting",
-					        (long)pid, WEXITSTATUS(status));
+					log_err(NULL,
+						"worker %ld exited with "
+						"%d; restarting",
+						(long)pid, WEXITSTATUS(status));
 				/* A worker that dies at once: do not spin,
 				 * and give up when it keeps doing so (a
 				 * schema mismatch, a bad configuration). */
 				if (time(NULL) - started[i] < 2) {
 					if (++fast_failures >= 5) {
-						log_err(NULL, "workers keep failing "
-						              "at startup; giving up");
+						log_err(NULL,
+							"workers keep failing "
+							"at startup; giving "
+							"up");
 						stopping = 1;
 						rc = 1;
-						for (int j = 0; j < processes; j++)
+						for (int j = 0; j < processes;
+						     j++)
 							if (pids[j] > 0)
-								kill(pids[j], SIGTERM);
+								kill(pids[j],
+								     SIGTERM);
 						break;
 					}
 					sleep(1);

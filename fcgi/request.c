@@ -16,7 +16,7 @@ static _Thread_local unsigned long req_counter;
 
 void
 req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
-          struct db *db)
+	  struct db *db)
 {
 	const char *uri, *q, *peer;
 	size_t plen;
@@ -24,8 +24,8 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->fcgx = fcgx;
 	req->cfg = cfg;
 	req->db = db;
-	snprintf(req->id, sizeof(req->id), "%lx-%lx",
-	         (unsigned long)getpid(), ++req_counter);
+	snprintf(req->id, sizeof(req->id), "%lx-%lx", (unsigned long)getpid(),
+		 ++req_counter);
 	req->method = req_param(req, "REQUEST_METHOD");
 	if (req->method == NULL)
 		req->method = "GET";
@@ -35,7 +35,7 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 		const char *pi = req_param(req, "PATH_INFO");
 
 		uri = arena_printf(&req->arena, "%s%s", sn ? sn : "",
-		                   pi ? pi : "");
+				   pi ? pi : "");
 	}
 	q = strchr(uri, '?');
 	plen = q ? (size_t)(q - uri) : strlen(uri);
@@ -48,13 +48,13 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->client_addr_ok =
 		peer != NULL &&
 		req_client_ip(peer, req_param(req, "HTTP_X_FORWARDED_FOR"),
-		              req_param(req, "HTTP_X_REAL_IP"), cfg->proxies,
-		              cfg->nproxies, &req->client_addr);
+			      req_param(req, "HTTP_X_REAL_IP"), cfg->proxies,
+			      cfg->nproxies, &req->client_addr);
 	if (req->client_addr_ok)
 		cidr_format(&req->client_addr, false, req->client_ip);
 	else
 		snprintf(req->client_ip, sizeof(req->client_ip), "%s",
-		         peer ? peer : "");
+			 peer ? peer : "");
 	req->status = 200;
 }
 
@@ -163,8 +163,8 @@ req_query(struct req *req, const char *name, const char **out)
 			size_t vlen = len == nlen ? 0 : len - nlen - 1;
 
 			return url_decode(&req->arena, v, vlen, out)
-			               ? PERR_OK
-			               : PERR_INVAL;
+				       ? PERR_OK
+				       : PERR_INVAL;
 		}
 		p += len;
 		if (*p == '&')
@@ -190,7 +190,7 @@ req_read_body(struct req *req, size_t max)
 	req->body = arena_alloc(&req->arena, (size_t)len + 1);
 	while (got < (size_t)len) {
 		int n = FCGX_GetStr(req->body + got, (int)((size_t)len - got),
-		                    req->fcgx->in);
+				    req->fcgx->in);
 
 		if (n <= 0)
 			break;
@@ -205,7 +205,7 @@ req_read_body(struct req *req, size_t max)
 
 bool
 req_client_ip(const char *peer, const char *xff, const char *xrealip,
-              const struct cidr *proxies, size_t nproxies, struct cidr *out)
+	      const struct cidr *proxies, size_t nproxies, struct cidr *out)
 {
 	struct cidr p, c;
 
@@ -234,8 +234,8 @@ req_client_ip(const char *peer, const char *xff, const char *xrealip,
 				start++;
 				len--;
 			}
-			while (len > 0 &&
-			       (start[len - 1] == ' ' || start[len - 1] == '\t'))
+			while (len > 0 && (start[len - 1] == ' ' ||
+					   start[len - 1] == '\t'))
 				len--;
 			if (len == 0 || len >= sizeof(item))
 				return true;
@@ -249,7 +249,8 @@ req_client_ip(const char *peer, const char *xff, const char *xrealip,
 			while (start > xff && start[-1] != ',')
 				start--;
 			if (start == xff)
-				return true; /* every hop trusted: the left-most */
+				return true; /* every hop trusted: the left-most
+					      */
 			end = start - 1;
 		}
 	}

@@ -18,10 +18,9 @@ response_header(struct req *req, const char *name, const char *value)
 		log_err(req, "refusing header %s with a line break", name);
 		return;
 	}
-	req->resp_headers = arena_printf(&req->arena, "%s%s: %s\r\n",
-	                                 req->resp_headers ? req->resp_headers
-	                                                   : "",
-	                                 name, value);
+	req->resp_headers = arena_printf(
+		&req->arena, "%s%s: %s\r\n",
+		req->resp_headers ? req->resp_headers : "", name, value);
 }
 
 void
@@ -64,20 +63,34 @@ static const char *
 reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 413: return "Payload Too Large";
-	case 417: return "Expectation Failed";
-	case 429: return "Too Many Requests";
-	case 500: return "Internal Server Error";
-	case 503: return "Service Unavailable";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 304:
+		return "Not Modified";
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 409:
+		return "Conflict";
+	case 413:
+		return "Payload Too Large";
+	case 417:
+		return "Expectation Failed";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 503:
+		return "Service Unavailable";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -93,24 +106,25 @@ response_send(struct req *req)
 	if (req->resp != NULL) {
 		body = json_object_to_json_string_ext(
 			req->resp, JSON_C_TO_STRING_PLAIN |
-			                   JSON_C_TO_STRING_NOSLASHESCAPE);
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
 		len = strlen(body);
 	}
 	/* libfcgi's own printf lacks %zu: format with libc. */
-	FCGX_PutS(arena_printf(&req->arena,
-	                       "Status: %d %s\r\n"
-	                       "Content-Type: application/json\r\n"
-	                       "Content-Length: %zu\r\n"
-	                       "Vary: Accept\r\n"
-	                       "Cache-Control: no-store\r\n"
-	                       "X-Content-Type-Options: nosniff\r\n"
-	                       "%s%s%s%s",
-	                       req->status, reason(req->status), len,
-	                       req->cfg->server_name[0] ? "X-Server-Name: " : "",
-	                       req->cfg->server_name,
-	                       req->cfg->server_name[0] ? "\r\n" : "",
-	                       req->resp_headers ? req->resp_headers : ""),
-	          req->fcgx->out);
+	FCGX_PutS(
+		arena_printf(&req->arena,
+			     "Status: %d %s\r\n"
+			     "Content-Type: application/json\r\n"
+			     "Content-Length: %zu\r\n"
+			     "Vary: Accept\r\n"
+			     "Cache-Control: no-store\r\n"
+			     "X-Content-Type-Options: nosniff\r\n"
+			     "%s%s%s%s",
+			     req->status, reason(req->status), len,
+			     req->cfg->server_name[0] ? "X-Server-Name: " : "",
+			     req->cfg->server_name,
+			     req->cfg->server_name[0] ? "\r\n" : "",
+			     req->resp_headers ? req->resp_headers : ""),
+		req->fcgx->out);
 	FCGX_PutS("\r\n", req->fcgx->out);
 	if (len > 0 && strcmp(req->method, "HEAD") != 0)
 		FCGX_PutStr(body, (int)len, req->fcgx->out);

@@ -25,7 +25,7 @@ static const struct route_group *const groups[] = {
 
 bool
 router_match(const char *pattern, const char *path, struct arena *a,
-             const char **params, size_t *nparams)
+	     const char **params, size_t *nparams)
 {
 	const char *p = pattern, *s = path;
 	size_t n = 0;
@@ -108,22 +108,22 @@ read_json_body(struct req *req, const struct route *r)
 	e = req_read_body(req, r->body_max);
 	if (e == PERR_TOOBIG) {
 		response_error(req, 413,
-		               "invalid payload: request body is too large");
+			       "invalid payload: request body is too large");
 		return false;
 	}
 	if (e != PERR_OK) {
-		response_error(req, 400, "invalid payload: failed to read body");
+		response_error(req, 400,
+			       "invalid payload: failed to read body");
 		return false;
 	}
 	if (!json_parse_body(req->body, req->body_len, JSON_MAX_DEPTH,
-	                     &req->arena, &req->json, &msg)) {
+			     &req->arena, &req->json, &msg)) {
 		log_debug(req, "rejected body: %s", msg);
 		response_error(req, 400, msg);
 		return false;
 	}
-	if (r->nfields > 0 &&
-	    !json_validate(req->json, r->fields, r->nfields, &req->arena, &msg,
-	                   &errs)) {
+	if (r->nfields > 0 && !json_validate(req->json, r->fields, r->nfields,
+					     &req->arena, &msg, &errs)) {
 		if (errs != NULL)
 			response_errors(req, 400, errs);
 		else
@@ -146,14 +146,14 @@ router_dispatch(struct req *req)
 			size_t n = 0;
 
 			if (!router_match(r->pattern, req->path, NULL, NULL,
-			                  NULL))
+					  NULL))
 				continue;
 			if (strcmp(r->method, req->method) != 0 &&
 			    !(strcmp(r->method, "GET") == 0 &&
 			      strcmp(req->method, "HEAD") == 0)) {
 				n = strlen(allow);
 				snprintf(allow + n, sizeof(allow) - n, "%s%s",
-				         n ? ", " : "", r->method);
+					 n ? ", " : "", r->method);
 				continue;
 			}
 			found = r;
@@ -172,7 +172,7 @@ router_dispatch(struct req *req)
 	req->route = found;
 	req->route_pattern = found->pattern;
 	router_match(found->pattern, req->path, &req->arena, req->params,
-	             &req->nparams);
+		     &req->nparams);
 	if (found->body_max > 0 && !read_json_body(req, found))
 		return;
 	found->handler(req);

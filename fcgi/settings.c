@@ -65,7 +65,7 @@ settings_bool(const struct settings *s, const char *key, bool def)
 
 long long
 settings_int(const struct settings *s, const char *key, long long def,
-             long long min, long long max)
+	     long long min, long long max)
 {
 	const char *v = settings_get(s, key);
 	int64_t n;

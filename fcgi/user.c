@@ -79,7 +79,8 @@ user_check_email(const char *e)
 	if (llen == 0)
 		return "not a valid email: user contains unexpected characters";
 	for (i = 0; i < llen; i++)
-		if (!isalnum((unsigned char)e[i]) && strchr(local_ok, e[i]) == NULL)
+		if (!isalnum((unsigned char)e[i]) &&
+		    strchr(local_ok, e[i]) == NULL)
 			return "not a valid email: user contains unexpected "
 			       "characters";
 	d = at + 1;
@@ -122,9 +123,9 @@ user_check_password(const char *p)
 
 enum perr
 user_create(struct db *db, const char *username, const char *email,
-            const char *name_first, const char *name_last,
-            const char *password_hash, bool admin,
-            char uuid_out[CRYPTO_UUID_BUFSZ])
+	    const char *name_first, const char *name_last,
+	    const char *password_hash, bool admin,
+	    char uuid_out[CRYPTO_UUID_BUFSZ])
 {
 	char uuid[CRYPTO_UUID_BUFSZ];
 	struct db_arg args[7];
@@ -147,7 +148,7 @@ user_create(struct db *db, const char *username, const char *email,
 enum perr
 user_set_password(struct db *db, const char *who, const char *password_hash)
 {
-	struct db_arg args[2] = { DB_STR(who), DB_STR(who) };
+	struct db_arg args[2] = {DB_STR(who), DB_STR(who)};
 	struct db_res res;
 	enum perr e;
 

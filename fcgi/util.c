@@ -13,17 +13,17 @@
 #include "log.h"
 
 static const char *const perr_names[PERR__MAX] = {
-	"ok",                   /* PERR_OK */
-	"out of memory",        /* PERR_NOMEM */
-	"invalid input",        /* PERR_INVAL */
-	"too large",            /* PERR_TOOBIG */
-	"unauthorized",         /* PERR_UNAUTH */
-	"forbidden",            /* PERR_FORBID */
-	"not found",            /* PERR_NOENT */
-	"conflict",             /* PERR_CONFLICT */
+	"ok",			/* PERR_OK */
+	"out of memory",	/* PERR_NOMEM */
+	"invalid input",	/* PERR_INVAL */
+	"too large",		/* PERR_TOOBIG */
+	"unauthorized",		/* PERR_UNAUTH */
+	"forbidden",		/* PERR_FORBID */
+	"not found",		/* PERR_NOENT */
+	"conflict",		/* PERR_CONFLICT */
 	"database unavailable", /* PERR_DBDOWN */
-	"database error",       /* PERR_DB */
-	"system error",         /* PERR_SYS */
+	"database error",	/* PERR_DB */
+	"system error",		/* PERR_SYS */
 };
 
 const char *

@@ -11,9 +11,9 @@
 #define CIDR_BUFSZ 64 /* enough for "ipv6/128" */
 
 struct cidr {
-	int family;               /* 4 or 6 */
-	unsigned char addr[16];   /* network byte order; 4 bytes used for v4 */
-	unsigned prefix;          /* 0..32 or 0..128 */
+	int family;		/* 4 or 6 */
+	unsigned char addr[16]; /* network byte order; 4 bytes used for v4 */
+	unsigned prefix;	/* 0..32 or 0..128 */
 };
 
 /* A plain address (no prefix). */
@@ -33,8 +33,8 @@ void cidr_format(const struct cidr *c, bool with_prefix, char out[CIDR_BUFSZ]);
  * entry is copied into bad (if not NULL).
  */
 bool cidr_list_parse(const char *list, struct cidr **out, size_t *nout,
-                     char *bad, size_t badsz);
+		     char *bad, size_t badsz);
 bool cidr_list_contains(const struct cidr *list, size_t n,
-                        const struct cidr *ip);
+			const struct cidr *ip);
 
 #endif

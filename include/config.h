@@ -19,21 +19,21 @@ struct cidr;
 
 struct config {
 	/* database */
-	char *db_socket;        /* unix socket path, "" = use host/port */
+	char *db_socket; /* unix socket path, "" = use host/port */
 	char *db_host;
 	long db_port;
 	char *db_user;
-	char *db_password;      /* SENSITIVE; from db_password or the file */
+	char *db_password;	/* SENSITIVE; from db_password or the file */
 	char *db_password_file; /* a file whose first line is the password */
 	char *db_name;
-	char *db_read_dsn;      /* "" or unix:PATH or HOST[:PORT] */
+	char *db_read_dsn; /* "" or unix:PATH or HOST[:PORT] */
 	long db_connect_timeout;
 	/* web */
-	char *panel_url;        /* scheme://host[:port], no trailing slash */
-	char *server_name;      /* X-Server-Name, "" = none */
+	char *panel_url;   /* scheme://host[:port], no trailing slash */
+	char *server_name; /* X-Server-Name, "" = none */
 	char *session_cookie;
-	long session_duration;  /* seconds */
-	char *trusted_proxies;  /* as written; parsed into proxies[] */
+	long session_duration; /* seconds */
+	char *trusted_proxies; /* as written; parsed into proxies[] */
 	struct cidr *proxies;
 	size_t nproxies;
 	/* passwords */
@@ -48,7 +48,7 @@ struct config {
 	/* secrets file */
 	char *secrets_file;
 	unsigned char cookie_keys[CONFIG_MAX_COOKIE_KEYS][CONFIG_KEY_BYTES];
-	size_t ncookie_keys;    /* >= 1 once loaded; [0] signs */
+	size_t ncookie_keys; /* >= 1 once loaded; [0] signs */
 	unsigned char encryption_key[CONFIG_KEY_BYTES];
 	/* the file this came from */
 	char *path;
@@ -63,10 +63,10 @@ const char *config_default_path(void);
  * nothing to free. On success the caller frees with config_free().
  */
 bool config_load(const char *path, struct config *out, char *err,
-                 size_t errlen);
+		 size_t errlen);
 /* As config_load but from a string; used by unit tests and fuzzing. */
-bool config_parse_string(const char *name, const char *text,
-                         struct config *out, char *err, size_t errlen);
+bool config_parse_string(const char *name, const char *text, struct config *out,
+			 char *err, size_t errlen);
 /* Reads and checks the 0600 secrets file named by cfg->secrets_file. */
 bool config_load_secrets(struct config *cfg, char *err, size_t errlen);
 void config_free(struct config *cfg);
@@ -80,7 +80,7 @@ const char *const *config_key_names(void);
  * "[IPv6]:PORT" (host, port; default 3306). Any output may be NULL.
  */
 bool config_parse_dsn(const char *dsn, char *host, size_t hostsz, char *sock,
-                      size_t socksz, unsigned *port);
+		      size_t socksz, unsigned *port);
 
 /* Creates a new secrets file (0600, refuses to overwrite). */
 bool config_generate_secrets(const char *path, char *err, size_t errlen);

@@ -13,7 +13,7 @@
 #define CRYPTO_UUID_BUFSZ 37
 
 struct argon2_params {
-	unsigned long time;       /* iterations */
+	unsigned long time;	  /* iterations */
 	unsigned long memory_kib; /* memory cost */
 	unsigned long parallelism;
 };
@@ -27,9 +27,9 @@ void crypto_random_base62(char *out, size_t n);
 void crypto_uuid_v4(char out[CRYPTO_UUID_BUFSZ]);
 
 void crypto_sha256(const void *data, size_t len,
-                   unsigned char out[CRYPTO_SHA256_LEN]);
+		   unsigned char out[CRYPTO_SHA256_LEN]);
 bool crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
-                        size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
+			size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
 
 /* Constant time for equal lengths; different lengths are never equal. */
 bool crypto_ct_eq(const void *a, size_t alen, const void *b, size_t blen);
@@ -52,9 +52,8 @@ bool crypto_unhex(const char *hex, void *out, size_t n);
  * *rehash is set when the stored hash should be replaced (bcrypt, or other
  * Argon2id parameters than p).
  */
-char *crypto_password_hash(const char *password,
-                           const struct argon2_params *p);
+char *crypto_password_hash(const char *password, const struct argon2_params *p);
 bool crypto_password_verify(const char *password, const char *stored,
-                            const struct argon2_params *p, bool *rehash);
+			    const struct argon2_params *p, bool *rehash);
 
 #endif

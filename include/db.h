@@ -27,16 +27,16 @@ struct db_arg {
 	long long i;
 };
 
-#define DB_STR(x) ((struct db_arg){ DB_ARG_STR, (x), strlen(x), 0 })
-#define DB_BIN(x, n) ((struct db_arg){ DB_ARG_STR, (const char *)(x), (n), 0 })
-#define DB_INT(x) ((struct db_arg){ DB_ARG_INT, NULL, 0, (long long)(x) })
-#define DB_NULL ((struct db_arg){ DB_ARG_NULL, NULL, 0, 0 })
+#define DB_STR(x) ((struct db_arg){DB_ARG_STR, (x), strlen(x), 0})
+#define DB_BIN(x, n) ((struct db_arg){DB_ARG_STR, (const char *)(x), (n), 0})
+#define DB_INT(x) ((struct db_arg){DB_ARG_INT, NULL, 0, (long long)(x)})
+#define DB_NULL ((struct db_arg){DB_ARG_NULL, NULL, 0, 0})
 #define DB_STR_OR_NULL(x) ((x) != NULL ? DB_STR(x) : DB_NULL)
 
 /* A result: every cell as text (NULL pointer = SQL NULL), owned. */
 struct db_res {
 	size_t nrows, ncols;
-	char **cells;               /* nrows * ncols */
+	char **cells; /* nrows * ncols */
 	size_t *lens;
 	unsigned long long affected; /* for statements without a result */
 };
@@ -53,7 +53,7 @@ void db_thread_end(void);
  * (migrations); with prepare false the statement table is not prepared.
  */
 struct db *db_new(const struct config *cfg, const char *user,
-                  const char *password, bool prepare);
+		  const char *password, bool prepare);
 void db_free(struct db *db);
 
 /*
@@ -69,7 +69,7 @@ enum perr db_connect(struct db *db);
  * key, PERR_DBDOWN when the server cannot be reached, PERR_DB otherwise.
  */
 enum perr db_exec(struct db *db, enum stmt id, const struct db_arg *args,
-                  size_t nargs, struct db_res *out);
+		  size_t nargs, struct db_res *out);
 const char *db_cell(const struct db_res *res, size_t row, size_t col);
 void db_res_free(struct db_res *res);
 
@@ -83,7 +83,7 @@ void db_tx_rollback(struct db *db);
  * handle. Only migrate.c calls this.
  */
 enum perr db_exec_trusted(struct db *db, const char *sql,
-                          const struct db_arg *args, size_t nargs,
-                          struct db_res *out, char *err, size_t errlen);
+			  const struct db_arg *args, size_t nargs,
+			  struct db_res *out, char *err, size_t errlen);
 
 #endif

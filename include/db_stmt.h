@@ -26,9 +26,9 @@ enum stmt {
 };
 
 struct stmt_def {
-	const char *sql;   /* with ? placeholders only */
-	bool read_only;    /* may go to the read DSN; retried once on a lost
-	                      connection */
+	const char *sql; /* with ? placeholders only */
+	bool read_only;	 /* may go to the read DSN; retried once on a lost
+			    connection */
 };
 
 extern const struct stmt_def stmt_defs[STMT__MAX];

@@ -20,8 +20,8 @@ struct arena;
  * arena a) is the "invalid payload: ..." text and *out is untouched.
  */
 bool json_parse_body(const char *buf, size_t len, int max_depth,
-                     struct arena *a, struct json_object **out,
-                     const char **msg);
+		     struct arena *a, struct json_object **out,
+		     const char **msg);
 
 enum jfield_type {
 	JF_STRING,
@@ -37,8 +37,8 @@ struct jfield {
 	const char *name;
 	enum jfield_type type;
 	bool required;
-	bool nullable;   /* null allowed (else null counts as absent) */
-	long long min;   /* strings: characters; ints: value; arrays: items */
+	bool nullable; /* null allowed (else null counts as absent) */
+	long long min; /* strings: characters; ints: value; arrays: items */
 	long long max;
 };
 
@@ -49,8 +49,8 @@ struct jfield {
  * failures; true when everything holds.
  */
 bool json_validate(struct json_object *obj, const struct jfield *fields,
-                   size_t nfields, struct arena *a, const char **payload_msg,
-                   struct json_object **rule_errs);
+		   size_t nfields, struct arena *a, const char **payload_msg,
+		   struct json_object **rule_errs);
 
 /* Number of Unicode scalar values in valid UTF-8. */
 size_t utf8_chars(const char *s, size_t len);

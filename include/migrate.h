@@ -12,7 +12,7 @@ struct config;
 
 /* user/password: the account to migrate as (NULL = the configured one).
  * Returns the exit status. */
-int migrate_run(const struct config *cfg, const char *sql_dir,
-                const char *user, const char *password, bool status_only);
+int migrate_run(const struct config *cfg, const char *sql_dir, const char *user,
+		const char *password, bool status_only);
 
 #endif

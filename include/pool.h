@@ -16,6 +16,6 @@ int pool_run_spawned(const struct config *cfg);
  * worker has stopped.
  */
 int pool_serve(const struct config *cfg, const char *listen, int processes,
-               int threads);
+	       int threads);
 
 #endif

@@ -22,38 +22,38 @@ typedef struct FCGX_Request FCGX_Request; /* libfcgi's own typedef */
 #define REQ_ID_BUFSZ 24
 
 struct req {
-	FCGX_Request *fcgx;         /* borrowed from the worker */
-	const struct config *cfg;   /* borrowed, lives for the process */
-	struct db *db;              /* borrowed, the thread's connection */
-	struct arena arena;         /* all request memory below */
+	FCGX_Request *fcgx;	  /* borrowed from the worker */
+	const struct config *cfg; /* borrowed, lives for the process */
+	struct db *db;		  /* borrowed, the thread's connection */
+	struct arena arena;	  /* all request memory below */
 
-	char id[REQ_ID_BUFSZ];      /* for log lines */
-	const char *method;         /* borrowed from libfcgi */
-	const char *path;           /* in arena, without the query */
-	const char *query;          /* borrowed, raw, "" when none */
+	char id[REQ_ID_BUFSZ];	    /* for log lines */
+	const char *method;	    /* borrowed from libfcgi */
+	const char *path;	    /* in arena, without the query */
+	const char *query;	    /* borrowed, raw, "" when none */
 	char client_ip[CIDR_BUFSZ]; /* after the trusted-proxy rule */
 	struct cidr client_addr;
 	bool client_addr_ok;
 
-	const struct route *route;  /* the matched row, or NULL */
+	const struct route *route; /* the matched row, or NULL */
 	const char *route_pattern;
 	const char *params[REQ_MAX_PARAMS]; /* path {param} values, arena */
 	size_t nparams;
 
-	char *body;                 /* in arena, NUL-terminated */
+	char *body; /* in arena, NUL-terminated */
 	size_t body_len;
-	struct json_object *json;   /* parsed body, owned */
+	struct json_object *json; /* parsed body, owned */
 
 	/* response */
 	int status;
-	struct json_object *resp;   /* owned; NULL = empty body */
-	char *resp_headers;         /* "Name: value\r\n"..., arena */
+	struct json_object *resp; /* owned; NULL = empty body */
+	char *resp_headers;	  /* "Name: value\r\n"..., arena */
 	bool sent;
 };
 
 /* Per thread: zero the struct once, then begin/end around each request. */
 void req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
-               struct db *db);
+	       struct db *db);
 void req_end(struct req *req);
 
 /* A CGI parameter (HTTP_*, CONTENT_TYPE, ...); borrowed, NULL when absent. */
@@ -82,7 +82,7 @@ enum perr req_read_body(struct req *req, size_t max);
  * proxy, else X-Real-IP, else the peer. Writes the plain address.
  */
 bool req_client_ip(const char *peer, const char *xff, const char *xrealip,
-                   const struct cidr *proxies, size_t nproxies,
-                   struct cidr *out);
+		   const struct cidr *proxies, size_t nproxies,
+		   struct cidr *out);
 
 #endif

@@ -22,11 +22,11 @@ enum gate {
 #define BODY_LOGIN_MAX (4 * 1024)
 
 struct route {
-	const char *method;          /* "GET", "POST", ... */
-	const char *pattern;         /* "/api/x/{param}/y" */
+	const char *method;  /* "GET", "POST", ... */
+	const char *pattern; /* "/api/x/{param}/y" */
 	enum gate gate;
-	const char *perm;            /* required permission, NULL = none */
-	size_t body_max;             /* 0: the route reads no body */
+	const char *perm;	     /* required permission, NULL = none */
+	size_t body_max;	     /* 0: the route reads no body */
 	const struct jfield *fields; /* body field table (with body_max) */
 	size_t nfields;
 	void (*handler)(struct req *req);
@@ -47,6 +47,6 @@ void router_dispatch(struct req *req);
  */
 struct arena;
 bool router_match(const char *pattern, const char *path, struct arena *a,
-                  const char **params, size_t *nparams);
+		  const char **params, size_t *nparams);
 
 #endif

@@ -15,7 +15,7 @@ struct arena;
 
 struct settings {
 	size_t n;
-	const char **keys;   /* in the arena */
+	const char **keys; /* in the arena */
 	const char **values;
 };
 
@@ -24,9 +24,9 @@ enum perr settings_load(struct db *db, struct arena *a, struct settings *out);
 const char *settings_get(const struct settings *s, const char *key);
 /* Stored value, else def (also for an empty stored value). */
 const char *settings_str(const struct settings *s, const char *key,
-                         const char *def);
+			 const char *def);
 bool settings_bool(const struct settings *s, const char *key, bool def);
-long long settings_int(const struct settings *s, const char *key,
-                       long long def, long long min, long long max);
+long long settings_int(const struct settings *s, const char *key, long long def,
+		       long long min, long long max);
 
 #endif

@@ -22,12 +22,12 @@ const char *user_check_password(const char *password);
  * PERR_CONFLICT when the username or e-mail exists (case-insensitively).
  */
 enum perr user_create(struct db *db, const char *username, const char *email,
-                      const char *name_first, const char *name_last,
-                      const char *password_hash, bool admin,
-                      char uuid_out[CRYPTO_UUID_BUFSZ]);
+		      const char *name_first, const char *name_last,
+		      const char *password_hash, bool admin,
+		      char uuid_out[CRYPTO_UUID_BUFSZ]);
 /* Sets the password of the user with this username or e-mail and ends
  * every session of that user, in one transaction. */
 enum perr user_set_password(struct db *db, const char *who,
-                            const char *password_hash);
+			    const char *password_hash);
 
 #endif
