@@ -72,7 +72,11 @@ class Context:
     def __init__(self, binary, artifacts):
         self.binary = binary
         self.artifacts = artifacts
-        self.root = os.path.join(artifacts, "integration")
+        # The stack runs in a fresh 0755 directory: Apache's workers run as
+        # www-data and must reach it whatever the checkout's permissions.
+        import tempfile
+        self.root = tempfile.mkdtemp(prefix="panel-integration-")
+        os.chmod(self.root, 0o755)
         self.sanlogs = os.path.join(self.root, "sanitizer")
         self._db = None
         self._lt = None
@@ -131,8 +135,10 @@ class Context:
             uid = pwd.getpwnam("www-data").pw_uid if os.geteuid() == 0 else os.geteuid()
             binary = stack.copy_for_user(self.binary, os.path.join(root, "panel-fcgi"), 0o755)
             cfg = self.panel_config("apache", {"threads": "1"}, binary=binary, owner=uid)
-            self._ap = stack.Apache(os.path.join(root, "httpd"), cfg,
-                                    os.path.join(stack.REPO, "www"),
+            import shutil
+            www = os.path.join(root, "www")
+            shutil.copytree(os.path.join(stack.REPO, "www"), www, dirs_exist_ok=True)
+            self._ap = stack.Apache(os.path.join(root, "httpd"), cfg, www,
                                     env=stack.sanitizer_env(self.sanlogs))
             self._ap.start()
             self.cleanups.append(self._ap.stop)
@@ -165,7 +171,7 @@ def scan_logs(ctx):
             if "/db/mysql/" in path:
                 continue
             text = open(path, errors="replace").read()
-            if name.startswith(("asan", "ubsan")) and text.strip():
+            if name.startswith(("asan.", "ubsan.")) and text.strip():
                 problems.append(f"sanitizer report in {path}:\n{text[:4000]}")
                 continue
             for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:",
@@ -191,8 +197,8 @@ def main(argv):
         if name.startswith("t_") and name.endswith(".py"):
             importlib.import_module(name[:-3])
     import shutil
-    root = os.path.join(args.artifacts, "integration")
-    shutil.rmtree(root, ignore_errors=True)
+    keep = os.path.join(args.artifacts, "integration")
+    shutil.rmtree(keep, ignore_errors=True)
     ctx = Context(args.binary, args.artifacts)
     passed = failed = 0
     try:
@@ -212,6 +218,14 @@ def main(argv):
     finally:
         ctx.close()
     problems = scan_logs(ctx)
+    # keep the logs (not the database files) as artifacts
+    try:
+        shutil.copytree(ctx.root, keep, ignore=lambda d, names: [
+            n for n in names if n in ("mysql", "sock", "fcgid") or n.endswith((".sock", ".pid"))
+            or os.path.join(d, n).endswith("/apache/panel-fcgi")])
+    except (OSError, shutil.Error) as e:
+        print(f"could not keep every log: {e}", file=sys.stderr)
+    shutil.rmtree(ctx.root, ignore_errors=True)
     for p in problems:
         print(f"FAIL logs: {p}", flush=True)
     if problems:

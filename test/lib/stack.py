@@ -250,10 +250,13 @@ def sanitizer_env(logdir):
     """ASan/UBSan options that write reports to files in logdir."""
     os.makedirs(logdir, exist_ok=True)
     os.chmod(logdir, 0o777)
+    # a copy every worker user can read (the checkout may be private)
+    supp = copy_for_user(os.path.join(REPO, "test", "conf", "lsan.supp"),
+                         os.path.join(logdir, "lsan.supp"), 0o644)
     return {
         "ASAN_OPTIONS": f"log_path={logdir}/asan:abort_on_error=0:detect_leaks=1",
         "UBSAN_OPTIONS": f"log_path={logdir}/ubsan:print_stacktrace=1:halt_on_error=1",
-        "LSAN_OPTIONS": f"suppressions={REPO}/test/conf/lsan.supp:print_suppressions=0",
+        "LSAN_OPTIONS": f"suppressions={supp}:print_suppressions=0",
     }
 
 
