@@ -336,45 +336,68 @@ finish(struct config *cfg, const char *name, char *err, size_t errlen)
 	return true;
 }
 
+/*
+ * Takes the next "key = value" line off *cursor, skipping blank lines and
+ * '#' comments and dropping the CR of a CRLF ending (a CR elsewhere stays
+ * and is refused as a control character). Optional double quotes around
+ * the value go. Returns 1 with *key and *val set (both trimmed, pointing
+ * into the text), 0 at the end, -1 for a line without '=' (*lineno names
+ * the line in every case).
+ */
+static int
+next_pair(char **cursor, unsigned *lineno, char **key, char **val)
+{
+	while (*cursor != NULL) {
+		char *line = *cursor, *next, *eq;
+		size_t len;
+
+		next = strchr(line, '\n');
+		if (next != NULL)
+			*next++ = '\0';
+		*cursor = next;
+		(*lineno)++;
+		len = strlen(line);
+		if (len > 0 && line[len - 1] == '\r')
+			line[len - 1] = '\0';
+		line = str_trim(line);
+		if (*line == '\0' || *line == '#')
+			continue;
+		eq = strchr(line, '=');
+		if (eq == NULL)
+			return -1;
+		*eq = '\0';
+		*key = str_trim(line);
+		*val = str_trim(eq + 1);
+		len = strlen(*val);
+		if (len >= 2 && (*val)[0] == '"' && (*val)[len - 1] == '"') {
+			(*val)[len - 1] = '\0';
+			(*val)++;
+		}
+		return 1;
+	}
+	return 0;
+}
+
 bool
 config_parse_string(const char *name, const char *text, struct config *out,
 		    char *err, size_t errlen)
 {
 	struct config cfg;
-	char *copy = xstrdup(text), *line, *next;
+	char *copy = xstrdup(text), *cursor, *key, *val;
 	unsigned lineno = 0;
 	bool ok = false;
+	int rc;
 
 	set_defaults(&cfg);
-	for (line = copy; line != NULL; line = next) {
+	cursor = copy;
+	while ((rc = next_pair(&cursor, &lineno, &key, &val)) != 0) {
 		const struct cfg_key *k;
 		const char *reason = NULL;
-		char *eq, *key, *val;
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		lineno++;
-		if (*line != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] =
-				'\0'; /* CRLF; a lone CR is bad */
-		key = str_trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		eq = strchr(key, '=');
-		if (eq == NULL) {
+		if (rc < 0) {
 			snprintf(err, errlen, "%s:%u: expected key = value",
 				 name, lineno);
 			goto out;
-		}
-		*eq = '\0';
-		key = str_trim(key);
-		val = str_trim(eq + 1);
-		/* Optional double quotes around a value. */
-		if (strlen(val) >= 2 && val[0] == '"' &&
-		    val[strlen(val) - 1] == '"') {
-			val[strlen(val) - 1] = '\0';
-			val++;
 		}
 		k = find_key(key);
 		if (k == NULL) {
@@ -423,7 +446,8 @@ bool
 config_load_secrets(struct config *cfg, char *err, size_t errlen)
 {
 	const char *path = cfg->secrets_file;
-	char *text, *line, *next;
+	char *text, *cursor, *key, *val;
+	int rc;
 	unsigned lineno = 0;
 	bool ok = false, have_enc = false;
 	int mode = 0;
@@ -442,29 +466,15 @@ config_load_secrets(struct config *cfg, char *err, size_t errlen)
 		goto out;
 	}
 	cfg->ncookie_keys = 0;
-	for (line = text; line != NULL; line = next) {
-		char *eq, *key, *val;
+	cursor = text;
+	while ((rc = next_pair(&cursor, &lineno, &key, &val)) != 0) {
 		unsigned char *dst;
 
-		next = strchr(line, '\n');
-		if (next != NULL)
-			*next++ = '\0';
-		lineno++;
-		if (*line != '\0' && line[strlen(line) - 1] == '\r')
-			line[strlen(line) - 1] =
-				'\0'; /* CRLF; a lone CR is bad */
-		key = str_trim(line);
-		if (*key == '\0' || *key == '#')
-			continue;
-		eq = strchr(key, '=');
-		if (eq == NULL) {
+		if (rc < 0) {
 			snprintf(err, errlen, "%s:%u: expected key = value",
 				 path, lineno);
 			goto out;
 		}
-		*eq = '\0';
-		key = str_trim(key);
-		val = str_trim(eq + 1);
 		if (strcmp(key, "cookie_key") == 0) {
 			if (cfg->ncookie_keys == CONFIG_MAX_COOKIE_KEYS) {
 				snprintf(err, errlen,

@@ -151,18 +151,6 @@ crypto_hex(const void *data, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool
 crypto_unhex(const char *hex, void *out, size_t n)
 {
@@ -172,7 +160,7 @@ crypto_unhex(const char *hex, void *out, size_t n)
 	if (strlen(hex) != 2 * n)
 		return false;
 	for (i = 0; i < n; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return false;

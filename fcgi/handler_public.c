@@ -22,17 +22,73 @@ static const char *const languages[] = {"en"};
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
 
-static struct json_object *
-jint(const struct settings *s, const char *key, long long def)
+/*
+ * One row per plain field of a settings group: the JSON name, which is also
+ * the storage key after "<group>::", its type and its default.
+ */
+enum sfield_type { SF_INT, SF_BOOL, SF_STR };
+
+struct sfield {
+	const char *name;
+	enum sfield_type type;
+	long long def;	  /* SF_INT, and SF_BOOL as 0/1 */
+	const char *sdef; /* SF_STR */
+};
+
+static const struct sfield server_fields[] = {
+	{"max_file_manager_view_size", SF_INT, 10485760, NULL},
+	{"max_file_manager_content_search_size", SF_INT, 5242880, NULL},
+	{"max_file_manager_search_results", SF_INT, 100, NULL},
+	{"max_subuser_count", SF_INT, 25, NULL},
+	{"max_schedule_step_count", SF_INT, 50, NULL},
+	{"max_backup_group_count", SF_INT, 10, NULL},
+	{"max_database_instance_database_count", SF_INT, 10, NULL},
+	{"max_database_instance_user_count", SF_INT, 10, NULL},
+	{"allow_overwriting_custom_docker_image", SF_BOOL, 1, NULL},
+	{"allow_acknowledging_installation_failure", SF_BOOL, 1, NULL},
+	{"container_prelude", SF_STR, 0, "container@calagopus~"},
+};
+
+static const struct sfield user_fields[] = {
+	{"max_server_group_count", SF_INT, 25, NULL},
+	{"max_api_key_count", SF_INT, 50, NULL},
+	{"max_command_snippet_count", SF_INT, 100, NULL},
+	{"max_security_key_count", SF_INT, 50, NULL},
+	{"max_ssh_key_count", SF_INT, 50, NULL},
+	{"allow_changing_language", SF_BOOL, 1, NULL},
+};
+
+/* Adds the fields of group ("server", "user") to o, in table order. */
+static void
+add_fields(struct json_object *o, const struct settings *s, const char *group,
+	   const struct sfield *f, size_t n)
 {
-	return json_object_new_int64(settings_int(s, key, def, 0, INT32_MAX));
+	char key[128];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct json_object *v = NULL;
+
+		snprintf(key, sizeof(key), "%s::%s", group, f[i].name);
+		switch (f[i].type) {
+		case SF_INT:
+			v = json_object_new_int64(
+				settings_int(s, key, f[i].def, 0, INT32_MAX));
+			break;
+		case SF_BOOL:
+			v = json_object_new_boolean(
+				settings_bool(s, key, f[i].def != 0));
+			break;
+		case SF_STR:
+			v = json_object_new_string(
+				settings_str(s, key, f[i].sdef));
+			break;
+		}
+		ADD(o, f[i].name, v);
+	}
 }
 
-static struct json_object *
-jbool(const struct settings *s, const char *key, bool def)
-{
-	return json_object_new_boolean(settings_bool(s, key, def));
-}
+#define NFIELDS(t) (sizeof(t) / sizeof((t)[0]))
 
 /* user::route_order: a stored JSON array, else null. */
 static struct json_object *
@@ -97,7 +153,8 @@ handle_settings(struct req *req)
 	ADD(app, "language",
 	    json_object_new_string(settings_str(&s, "app::language", "en")));
 	ADD(app, "registration_enabled",
-	    jbool(&s, "app::registration_enabled", true));
+	    json_object_new_boolean(
+		    settings_bool(&s, "app::registration_enabled", true)));
 	ADD(app, "debug", json_object_new_boolean(false));
 	ADD(o, "app", app);
 
@@ -108,43 +165,11 @@ handle_settings(struct req *req)
 	ADD(o, "webauthn", web);
 
 	srv = json_object_new_object();
-	ADD(srv, "max_file_manager_view_size",
-	    jint(&s, "server::max_file_manager_view_size", 10485760));
-	ADD(srv, "max_file_manager_content_search_size",
-	    jint(&s, "server::max_file_manager_content_search_size", 5242880));
-	ADD(srv, "max_file_manager_search_results",
-	    jint(&s, "server::max_file_manager_search_results", 100));
-	ADD(srv, "max_subuser_count",
-	    jint(&s, "server::max_subuser_count", 25));
-	ADD(srv, "max_schedule_step_count",
-	    jint(&s, "server::max_schedule_step_count", 50));
-	ADD(srv, "max_backup_group_count",
-	    jint(&s, "server::max_backup_group_count", 10));
-	ADD(srv, "max_database_instance_database_count",
-	    jint(&s, "server::max_database_instance_database_count", 10));
-	ADD(srv, "max_database_instance_user_count",
-	    jint(&s, "server::max_database_instance_user_count", 10));
-	ADD(srv, "allow_overwriting_custom_docker_image",
-	    jbool(&s, "server::allow_overwriting_custom_docker_image", true));
-	ADD(srv, "allow_acknowledging_installation_failure",
-	    jbool(&s, "server::allow_acknowledging_installation_failure",
-		  true));
-	ADD(srv, "container_prelude",
-	    json_object_new_string(settings_str(&s, "server::container_prelude",
-						"container@calagopus~")));
+	add_fields(srv, &s, "server", server_fields, NFIELDS(server_fields));
 	ADD(o, "server", srv);
 
 	usr = json_object_new_object();
-	ADD(usr, "max_server_group_count",
-	    jint(&s, "user::max_server_group_count", 25));
-	ADD(usr, "max_api_key_count", jint(&s, "user::max_api_key_count", 50));
-	ADD(usr, "max_command_snippet_count",
-	    jint(&s, "user::max_command_snippet_count", 100));
-	ADD(usr, "max_security_key_count",
-	    jint(&s, "user::max_security_key_count", 50));
-	ADD(usr, "max_ssh_key_count", jint(&s, "user::max_ssh_key_count", 50));
-	ADD(usr, "allow_changing_language",
-	    jbool(&s, "user::allow_changing_language", true));
+	add_fields(usr, &s, "user", user_fields, NFIELDS(user_fields));
 	ADD(usr, "route_order", route_order(&s));
 	ADD(o, "user", usr);
 

@@ -94,6 +94,34 @@ read_or_generate_password(bool *generated)
 	return pw;
 }
 
+/*
+ * The new password (read or generated, see above), checked against the
+ * contract's rule and hashed with the configured Argon2id parameters.
+ * Returns the password (caller wipes and frees it, with *hash_out) or NULL
+ * after printing why.
+ */
+static char *
+new_password(const struct config *cfg, char **hash_out, bool *generated)
+{
+	struct argon2_params ap = argon_params(cfg);
+	const char *msg;
+	char *pw = read_or_generate_password(generated);
+
+	msg = user_check_password(pw);
+	if (msg != NULL) {
+		fprintf(stderr, "panel-fcgi: password: %s\n", msg);
+		crypto_free_str(pw);
+		return NULL;
+	}
+	*hash_out = crypto_password_hash(pw, &ap);
+	if (*hash_out == NULL) {
+		fprintf(stderr, "panel-fcgi: hashing the password failed\n");
+		crypto_free_str(pw);
+		return NULL;
+	}
+	return pw;
+}
+
 static int
 cmd_serve(const struct config *cfg, int argc, char **argv)
 {
@@ -192,7 +220,6 @@ user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 	};
 	const char *username = NULL, *email = NULL, *first = "Panel",
 		   *last = "Administrator", *msg;
-	struct argon2_params ap = argon_params(cfg);
 	char uuid[CRYPTO_UUID_BUFSZ], *pw, *hash;
 	bool admin = false, generated;
 	enum perr e;
@@ -231,19 +258,9 @@ user_create_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 			msg);
 		return 1;
 	}
-	pw = read_or_generate_password(&generated);
-	msg = user_check_password(pw);
-	if (msg != NULL) {
-		fprintf(stderr, "panel-fcgi: password: %s\n", msg);
-		crypto_free_str(pw);
+	pw = new_password(cfg, &hash, &generated);
+	if (pw == NULL)
 		return 1;
-	}
-	hash = crypto_password_hash(pw, &ap);
-	if (hash == NULL) {
-		crypto_free_str(pw);
-		fprintf(stderr, "panel-fcgi: hashing the password failed\n");
-		return 1;
-	}
 	e = user_create(db, username, email, first, last, hash, admin, uuid);
 	crypto_free_str(hash);
 	if (e == PERR_CONFLICT) {
@@ -269,8 +286,7 @@ user_reset_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 		{"user", required_argument, NULL, 'u'},
 		{NULL, 0, NULL, 0},
 	};
-	struct argon2_params ap = argon_params(cfg);
-	const char *who = NULL, *msg;
+	const char *who = NULL;
 	char *pw, *hash;
 	bool generated;
 	enum perr e;
@@ -287,15 +303,10 @@ user_reset_cmd(const struct config *cfg, struct db *db, int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	pw = read_or_generate_password(&generated);
-	msg = user_check_password(pw);
-	if (msg != NULL) {
-		fprintf(stderr, "panel-fcgi: password: %s\n", msg);
-		crypto_free_str(pw);
+	pw = new_password(cfg, &hash, &generated);
+	if (pw == NULL)
 		return 1;
-	}
-	hash = crypto_password_hash(pw, &ap);
-	e = hash ? user_set_password(db, who, hash) : PERR_SYS;
+	e = user_set_password(db, who, hash);
 	crypto_free_str(hash);
 	if (e == PERR_NOENT)
 		fprintf(stderr, "panel-fcgi: user not found\n");

@@ -106,18 +106,6 @@ req_cookie(struct req *req, const char *name)
 	return NULL;
 }
 
-static int
-hexdig(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes %XX and '+' of len bytes; false on bad encoding or a NUL. */
 static bool
 url_decode(struct arena *a, const char *s, size_t len, const char **out)
@@ -131,8 +119,8 @@ url_decode(struct arena *a, const char *s, size_t len, const char **out)
 
 			if (i + 2 >= len)
 				return false;
-			hi = hexdig(s[i + 1]);
-			lo = hexdig(s[i + 2]);
+			hi = hex_digit(s[i + 1]);
+			lo = hex_digit(s[i + 2]);
 			if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
 				return false;
 			d[o++] = (char)(hi << 4 | lo);

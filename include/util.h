@@ -57,6 +57,8 @@ void arena_reset(struct arena *a);
  */
 bool parse_int64(const char *s, int64_t min, int64_t max, int64_t *out);
 bool parse_bool(const char *s, bool *out);
+/* Value of one hex digit (either case), or -1. */
+int hex_digit(char c);
 
 /*
  * RFC 3339 UTC with automatic fraction digits (none, 3, 6 or 9) as the

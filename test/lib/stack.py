@@ -246,6 +246,16 @@ class PanelConfig:
 # --------------------------------------------------------------------------
 # Web servers
 
+def start_http_server(name, argv, out, port, errorlog, env=None):
+    """Starts a web server and waits until it listens on 127.0.0.1:port."""
+    proc = Proc(name, argv, out, env=env)
+    if not wait_until(lambda: port_open(port) or not proc.alive(), 30):
+        raise RuntimeError(f"{name} did not start")
+    if not proc.alive():
+        raise RuntimeError(f"{name} exited; see {errorlog}")
+    return proc
+
+
 def sanitizer_env(logdir):
     """ASan/UBSan options that write reports to files in logdir."""
     os.makedirs(logdir, exist_ok=True)
@@ -298,12 +308,9 @@ include "{REPO}/conf/lighttpd-panel.conf"
         self.write()
         env = dict(os.environ)
         env.update(self.env)
-        self.proc = Proc("lighttpd", ["/usr/sbin/lighttpd", "-D", "-f", self.conf],
-                         os.path.join(self.root, "lighttpd.out"), env=env)
-        if not wait_until(lambda: port_open(self.port) or not self.proc.alive(), 30):
-            raise RuntimeError("lighttpd did not start")
-        if not self.proc.alive():
-            raise RuntimeError(f"lighttpd exited; see {self.errorlog}")
+        self.proc = start_http_server("lighttpd", ["/usr/sbin/lighttpd", "-D", "-f", self.conf],
+                                      os.path.join(self.root, "lighttpd.out"), self.port,
+                                      self.errorlog, env=env)
 
     def url(self, path=""):
         return f"http://127.0.0.1:{self.port}{path}"
@@ -377,12 +384,10 @@ Define PANEL_PROCS {self.procs}
 Include "{REPO}/conf/apache-fcgid.conf"
 {envlines}
 """)
-        self.proc = Proc("apache2", ["/usr/sbin/apache2", "-f", self.conf, "-DFOREGROUND"],
-                         os.path.join(self.root, "apache.out"))
-        if not wait_until(lambda: port_open(self.port) or not self.proc.alive(), 30):
-            raise RuntimeError("apache did not start")
-        if not self.proc.alive():
-            raise RuntimeError(f"apache exited; see {self.errorlog}")
+        self.proc = start_http_server("apache2", ["/usr/sbin/apache2", "-f", self.conf,
+                                                  "-DFOREGROUND"],
+                                      os.path.join(self.root, "apache.out"), self.port,
+                                      self.errorlog)
 
     def url(self, path=""):
         return f"http://127.0.0.1:{self.port}{path}"
