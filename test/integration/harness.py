@@ -135,6 +135,7 @@ class Context:
             uid = pwd.getpwnam("www-data").pw_uid if os.geteuid() == 0 else os.geteuid()
             binary = stack.copy_for_user(self.binary, os.path.join(root, "panel-fcgi"), 0o755)
             cfg = self.panel_config("apache", {"threads": "1"}, binary=binary, owner=uid)
+            cfg.setup_database()
             import shutil
             www = os.path.join(root, "www")
             shutil.copytree(os.path.join(stack.REPO, "www"), www, dirs_exist_ok=True)
