@@ -266,6 +266,10 @@ pool_serve(const struct config *cfg, const char *listen, int processes,
 	sigaddset(&set, SIGHUP);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* Signals meant for workers do nothing to the master (workers set
+	 * their own handlers after fork). */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGUSR2, SIG_IGN);
 	for (i = 0; i < processes; i++) {
 		pids[i] = spawn(cfg, fd, threads);
 		started[i] = time(NULL);
