@@ -91,6 +91,24 @@ def serve_one_worker_stopped_alone_does_not_stop_the_pool(ctx):
 
 
 @test
+def serve_master_ignores_worker_signals_and_hup(ctx):
+    sv, sock = start_serve(ctx, "serve-signals")
+    before = sv.workers()
+    for sig in (signal.SIGUSR1, signal.SIGUSR2, signal.SIGHUP):
+        os.kill(sv.proc.pid, sig)
+    time.sleep(0.3)
+    assert sv.proc.alive(), "master still running"
+    eq(sv.workers(), before, "workers untouched")
+    eq(fcgi_client.request(sock, "GET", "/api/languages")[0], 200, "served")
+    for w in before:  # SIGHUP and SIGUSR2 do not stop a worker either
+        os.kill(w, signal.SIGHUP)
+        os.kill(w, signal.SIGUSR2)
+    time.sleep(0.3)
+    eq(sv.workers(), before, "workers survive SIGHUP and SIGUSR2")
+    eq(fcgi_client.request(sock, "GET", "/api/languages")[0], 200, "served")
+
+
+@test
 def serve_graceful_stop_finishes_requests_in_flight(ctx):
     sv, sock = start_serve(ctx, "serve-stop")
     result = {}
