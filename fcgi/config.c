@@ -74,6 +74,8 @@ static const struct cfg_key keys[] = {
 	 OFF(argon2_memory_kib), 0},
 	{"argon2_parallelism", CFG_INT, 1, 16, "1", OFF(argon2_parallelism), 0},
 	{"threads", CFG_INT, 1, 64, "4", OFF(threads), 0},
+	{"settings_cache_seconds", CFG_INT, 0, 300, "5",
+	 OFF(settings_cache_seconds), 0},
 	{"log_level", CFG_LOGLEVEL, 1, 64, "info", OFF(log_level), 0},
 	{"sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0},
 	{"sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",

@@ -200,7 +200,7 @@ conn_open(struct db *db, struct db_conn *c)
 	if (!db->prepare)
 		return PERR_OK;
 	for (i = 0; i < STMT__MAX; i++) {
-		if (c->readonly && !stmt_defs[i].read_only)
+		if (c->readonly && !(stmt_defs[i].flags & STMT_REPLICA))
 			continue;
 		c->stmt[i] = mysql_stmt_init(c->my);
 		if (c->stmt[i] == NULL ||
@@ -405,6 +405,7 @@ run(MYSQL_STMT *st, int id, const struct db_arg *args, size_t nargs,
 		if (out != NULL) {
 			memset(out, 0, sizeof(*out));
 			out->affected = mysql_stmt_affected_rows(st);
+			out->insert_id = mysql_stmt_insert_id(st);
 		}
 		return PERR_OK;
 	}
@@ -438,7 +439,7 @@ db_exec(struct db *db, enum stmt id, const struct db_arg *args, size_t nargs,
 	if (!db->prepare || (unsigned)id >= STMT__MAX)
 		return PERR_SYS;
 	/* Reads outside a transaction may go to the read DSN when it is up. */
-	if (def->read_only && db->has_ro && db->tx_depth == 0 &&
+	if ((def->flags & STMT_REPLICA) && db->has_ro && db->tx_depth == 0 &&
 	    conn_open(db, &db->ro) == PERR_OK)
 		c = &db->ro;
 	for (attempt = 0; attempt < 2; attempt++) {
@@ -451,7 +452,7 @@ db_exec(struct db *db, enum stmt id, const struct db_arg *args, size_t nargs,
 		/* The connection died: drop it; statements die with it. */
 		log_warn(NULL, "database connection lost; reconnecting");
 		conn_close(c);
-		if (db->tx_depth > 0 || !def->read_only)
+		if (db->tx_depth > 0 || !(def->flags & STMT_RETRY))
 			return PERR_DBDOWN; /* outcome unknown: never replay */
 	}
 	return PERR_DBDOWN;

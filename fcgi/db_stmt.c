@@ -1,47 +1,158 @@
 /*
  * db_stmt.c: the statement table. Bound parameters only: no SQL is ever
  * built from input. A statement that fails to prepare stops startup.
+ * Credential lookups never go to a replica: a revoked session or key must
+ * fail on the very next request.
  */
 #include "autoconf.h"
 
 #include "db_stmt.h"
+#include "user.h"
+
+#define R STMT_RETRY
+#define RR (STMT_REPLICA | STMT_RETRY)
+#define NOW "UTC_TIMESTAMP(6)"
+#define NOT_EXPIRED "(k.expires IS NULL OR k.expires > " NOW ")"
+#define APIKEY_COLS                                                            \
+	"k.uuid, k.name, k.key_start, k.allowed_ips, k.user_permissions, "     \
+	"k.admin_permissions, k.server_permissions, k.last_used, k.expires, "  \
+	"k.created"
+#define USER_JOIN "users u LEFT JOIN roles r ON r.uuid = u.role_uuid"
 
 const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* STMT_TX_BEGIN */
-	{"START TRANSACTION", false},
+	{"START TRANSACTION", 0},
 	/* STMT_TX_COMMIT */
-	{"COMMIT", false},
+	{"COMMIT", 0},
 	/* STMT_TX_ROLLBACK */
-	{"ROLLBACK", false},
+	{"ROLLBACK", 0},
 	/* STMT_SETTINGS_ALL: every stored setting */
-	{"SELECT `key`, value FROM settings", true},
+	{"SELECT `key`, value FROM settings", RR},
 	/* STMT_USER_COUNT */
-	{"SELECT COUNT(*) FROM users", true},
+	{"SELECT COUNT(*) FROM users", RR},
 	/* STMT_USER_INSERT: uuid, username, email, name_first, name_last,
 	 * password, admin */
 	{"INSERT INTO users (uuid, username, email, name_first, name_last, "
 	 "password, admin) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	 false},
+	 0},
 	/* STMT_USER_LIST */
 	{"SELECT uuid, username, email, admin, suspended, totp_enabled, "
 	 "created FROM users ORDER BY created, uuid",
-	 true},
+	 RR},
 	/* STMT_USER_BY_USERNAME: username or e-mail (case-insensitive) */
 	{"SELECT uuid, username, email FROM users WHERE username = ? OR "
 	 "email = ?",
-	 false},
+	 R},
 	/* STMT_USER_SET_PASSWORD: password, uuid */
-	{"UPDATE users SET password = ? WHERE uuid = ?", false},
+	{"UPDATE users SET password = ? WHERE uuid = ?", 0},
+	/* STMT_USER_LOCK: uuid; serialises per-user limits in a transaction */
+	{"SELECT uuid FROM users WHERE uuid = ? FOR UPDATE", 0},
+	/* STMT_USER_AUTH_BY_USERNAME: username -> USER_COLS, password */
+	{"SELECT " USER_COLS ", u.password FROM " USER_JOIN
+	 " WHERE u.username = ?",
+	 R},
+	/* STMT_USER_AUTH_BY_EMAIL: email -> USER_COLS, password */
+	{"SELECT " USER_COLS ", u.password FROM " USER_JOIN
+	 " WHERE u.email = ?",
+	 R},
 	/* STMT_SESSIONS_DELETE_USER: user_uuid */
-	{"DELETE FROM user_sessions WHERE user_uuid = ?", false},
+	{"DELETE FROM user_sessions WHERE user_uuid = ?", 0},
 	/* STMT_ANNOUNCEMENTS_PUBLIC: enabled, in window, not targeted */
 	{"SELECT uuid, LOWER(type), dismissible, dismissible_end, title, "
 	 "title_translations, content, content_translations FROM "
 	 "announcements WHERE enabled AND (enabled_start IS NULL OR "
-	 "enabled_start <= UTC_TIMESTAMP(6)) AND (enabled_end IS NULL OR "
-	 "enabled_end >= UTC_TIMESTAMP(6)) AND JSON_LENGTH(locations) = 0 "
+	 "enabled_start <= " NOW ") AND (enabled_end IS NULL OR "
+	 "enabled_end >= " NOW ") AND JSON_LENGTH(locations) = 0 "
 	 "AND JSON_LENGTH(nodes) = 0 AND "
 	 "JSON_LENGTH(backup_configurations) = 0 AND JSON_LENGTH(eggs) = 0 "
 	 "ORDER BY created, uuid",
-	 true},
+	 RR},
+	/* STMT_RATELIMIT_HIT: key, window end, now, now. A new window or one
+	 * more hit; LAST_INSERT_ID carries the count back (0 = inserted).
+	 * hits is assigned first, so both IFs see the old window_end. */
+	{"INSERT INTO ratelimit_windows (rl_key, window_end, hits) VALUES "
+	 "(?, ?, 1) ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(IF("
+	 "window_end <= ?, 1, hits + 1)), window_end = IF(window_end <= ?, "
+	 "VALUES(window_end), window_end)",
+	 0},
+	/* STMT_RATELIMIT_GET: key -> window_end */
+	{"SELECT window_end FROM ratelimit_windows WHERE rl_key = ?", R},
+	/* STMT_RATELIMIT_SWEEP: before (unix seconds) */
+	{"DELETE FROM ratelimit_windows WHERE window_end < ? LIMIT 1000", 0},
+	/* STMT_SESSION_AUTH: key_id -> USER_COLS, uuid, key_hash, idle s */
+	{"SELECT " USER_COLS ", s.uuid, s.key_hash, TIMESTAMPDIFF(SECOND, "
+	 "s.last_used, " NOW ") FROM user_sessions s JOIN " USER_JOIN
+	 " ON u.uuid = s.user_uuid WHERE s.key_id = ?",
+	 R},
+	/* STMT_SESSION_INSERT: uuid, user_uuid, key_id, key_hash, ip, ua */
+	{"INSERT INTO user_sessions (uuid, user_uuid, key_id, key_hash, ip, "
+	 "user_agent) VALUES (?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_SESSION_TOUCH: ip, user_agent, uuid */
+	{"UPDATE user_sessions SET last_used = " NOW ", ip = ?, "
+	 "user_agent = ? WHERE uuid = ?",
+	 0},
+	/* STMT_SESSION_DELETE: uuid */
+	{"DELETE FROM user_sessions WHERE uuid = ?", 0},
+	/* STMT_SESSION_GET_OWNED: uuid, user_uuid -> uuid, ip, user_agent */
+	{"SELECT uuid, ip, user_agent FROM user_sessions WHERE uuid = ? AND "
+	 "user_uuid = ?",
+	 R},
+	/* STMT_SESSION_DELETE_OTHERS: user_uuid, uuid to keep ("" = none) */
+	{"DELETE FROM user_sessions WHERE user_uuid = ? AND uuid <> ?", 0},
+	/* STMT_SESSION_LIST: user_uuid, search, search, limit, offset */
+	{"SELECT uuid, ip, user_agent, last_used, created, COUNT(*) OVER () "
+	 "FROM user_sessions WHERE user_uuid = ? AND (? IS NULL OR user_agent "
+	 "COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, '%')) ORDER BY "
+	 "created DESC, uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_APIKEY_AUTH: key_start -> USER_COLS, uuid, key_hash,
+	 * allowed_ips, user/admin/server permissions, idle s */
+	{"SELECT " USER_COLS ", k.uuid, k.key_hash, k.allowed_ips, "
+	 "k.user_permissions, k.admin_permissions, k.server_permissions, "
+	 "TIMESTAMPDIFF(SECOND, k.last_used, " NOW ") FROM user_api_keys k "
+	 "JOIN " USER_JOIN " ON u.uuid = k.user_uuid WHERE k.key_start = ? "
+	 "AND " NOT_EXPIRED,
+	 R},
+	/* STMT_APIKEY_TOUCH: uuid */
+	{"UPDATE user_api_keys SET last_used = " NOW " WHERE uuid = ?", 0},
+	/* STMT_APIKEY_LIST: user_uuid, search, search, limit, offset */
+	{"SELECT " APIKEY_COLS ", COUNT(*) OVER () FROM user_api_keys k WHERE "
+	 "k.user_uuid = ? AND " NOT_EXPIRED " AND (? IS NULL OR k.name "
+	 "COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, '%')) ORDER BY "
+	 "k.created, k.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_APIKEY_GET_UUID: uuid, user_uuid */
+	{"SELECT " APIKEY_COLS " FROM user_api_keys k WHERE k.uuid = ? AND "
+	 "k.user_uuid = ? AND " NOT_EXPIRED,
+	 R},
+	/* STMT_APIKEY_GET_START: key_start, user_uuid */
+	{"SELECT " APIKEY_COLS " FROM user_api_keys k WHERE k.key_start = ? "
+	 "AND k.user_uuid = ? AND " NOT_EXPIRED,
+	 R},
+	/* STMT_APIKEY_INSERT: uuid, user_uuid, name, key_start, key_hash,
+	 * allowed_ips, user/admin/server permissions, expires */
+	{"INSERT INTO user_api_keys (uuid, user_uuid, name, key_start, "
+	 "key_hash, allowed_ips, user_permissions, admin_permissions, "
+	 "server_permissions, expires) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_APIKEY_UPDATE: name, allowed_ips, user/admin/server
+	 * permissions, expires, uuid, user_uuid */
+	{"UPDATE user_api_keys SET name = ?, allowed_ips = ?, "
+	 "user_permissions = ?, admin_permissions = ?, server_permissions = ?, "
+	 "expires = ? WHERE uuid = ? AND user_uuid = ?",
+	 0},
+	/* STMT_APIKEY_DELETE: uuid, user_uuid */
+	{"DELETE FROM user_api_keys WHERE uuid = ? AND user_uuid = ?", 0},
+	/* STMT_APIKEY_RECREATE: key_start, key_hash, uuid, user_uuid */
+	{"UPDATE user_api_keys SET key_start = ?, key_hash = ? WHERE uuid = ? "
+	 "AND user_uuid = ?",
+	 0},
+	/* STMT_APIKEY_COUNT: user_uuid (expired, unpurged keys count) */
+	{"SELECT COUNT(*) FROM user_api_keys WHERE user_uuid = ?", 0},
+	/* STMT_ACTIVITY_INSERT: user_uuid, impersonator_uuid, api_key_uuid,
+	 * event, ip, data */
+	{"INSERT INTO user_activities (user_uuid, impersonator_uuid, "
+	 "api_key_uuid, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)",
+	 0},
 };

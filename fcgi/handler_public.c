@@ -13,6 +13,7 @@
 #include "db.h"
 #include "handler.h"
 #include "json.h"
+#include "ratelimit.h"
 #include "request.h"
 #include "response.h"
 #include "settings.h"
@@ -248,21 +249,25 @@ handle_announcements(struct req *req)
 static void
 handle_oauth(struct req *req)
 {
-	struct json_object *o = json_object_new_object();
+	struct json_object *o;
 
+	/* fixed 12 hits / 60 s per IP, not configurable (contract-extra 2.3) */
+	if (!ratelimit_hit(req, &RL_AUTH_OAUTH, req->client_ip))
+		return;
+	o = json_object_new_object();
 	ADD(o, "oauth_providers", json_object_new_array());
 	response_json(req, 200, o);
 }
 
 static const struct route routes[] = {
 	{"GET", "/api/settings", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_settings},
+	 handle_settings, 0},
 	{"GET", "/api/languages", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_languages},
+	 handle_languages, 0},
 	{"GET", "/api/announcements", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_announcements},
+	 handle_announcements, 0},
 	{"GET", "/api/auth/oauth", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_oauth},
+	 handle_oauth, 0},
 };
 
 const struct route_group handler_public_group = {

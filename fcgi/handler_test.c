@@ -99,13 +99,13 @@ static const struct jfield echo_fields[] = {
 
 static const struct route routes[] = {
 	{"POST", "/api/test/echo", GATE_NONE, NULL, 1024, echo_fields,
-	 sizeof(echo_fields) / sizeof(echo_fields[0]), handle_echo_post},
+	 sizeof(echo_fields) / sizeof(echo_fields[0]), handle_echo_post, 0},
 	{"GET", "/api/test/echo", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_echo_get},
+	 handle_echo_get, 0},
 	{"GET", "/api/test/item/{id}/sub/{name}", GATE_NONE, NULL, BODY_NONE,
-	 NULL, 0, handle_item},
+	 NULL, 0, handle_item, 0},
 	{"GET", "/api/test/sleep", GATE_NONE, NULL, BODY_NONE, NULL, 0,
-	 handle_sleep},
+	 handle_sleep, 0},
 };
 
 const struct route_group handler_test_group = {

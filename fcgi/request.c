@@ -58,9 +58,44 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->status = 200;
 }
 
+struct json_object *
+req_own(struct req *req, struct json_object *o)
+{
+	if (o == NULL)
+		return NULL;
+	if (req->nowned == REQ_MAX_OWNED) {
+		/* A programming error; leaking beats a use after free. */
+		log_err(req, "too many owned JSON objects");
+		return o;
+	}
+	req->owned[req->nowned++] = o;
+	return o;
+}
+
+const char *
+req_user_agent(struct req *req)
+{
+	const char *ua = req_param(req, "HTTP_USER_AGENT");
+	size_t n;
+
+	if (ua == NULL || *ua == '\0')
+		return "unknown";
+	n = strlen(ua);
+	if (n > 255) {
+		n = 255;
+		while (n > 0 && ((unsigned char)ua[n] & 0xc0) == 0x80)
+			n--; /* never split a UTF-8 sequence */
+	}
+	return arena_strndup(&req->arena, ua, n);
+}
+
 void
 req_end(struct req *req)
 {
+	size_t i;
+
+	for (i = 0; i < req->nowned; i++)
+		json_object_put(req->owned[i]);
 	if (req->json != NULL)
 		json_object_put(req->json);
 	if (req->resp != NULL)

@@ -118,11 +118,14 @@ response_send(struct req *req)
 			     "Vary: Accept\r\n"
 			     "Cache-Control: no-store\r\n"
 			     "X-Content-Type-Options: nosniff\r\n"
-			     "%s%s%s%s",
+			     "%s%s%s%s%s%s%s",
 			     req->status, reason(req->status), len,
 			     req->cfg->server_name[0] ? "X-Server-Name: " : "",
 			     req->cfg->server_name,
 			     req->cfg->server_name[0] ? "\r\n" : "",
+			     req->set_cookie ? "Set-Cookie: " : "",
+			     req->set_cookie ? req->set_cookie : "",
+			     req->set_cookie ? "\r\n" : "",
 			     req->resp_headers ? req->resp_headers : ""),
 		req->fcgx->out);
 	FCGX_PutS("\r\n", req->fcgx->out);

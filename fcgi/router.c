@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "gate.h"
 #include "handler.h"
 #include "json.h"
 #include "log.h"
@@ -16,7 +17,8 @@
 
 /* Every handler group; a new group adds one line here. */
 static const struct route_group *const groups[] = {
-	&handler_public_group,
+	&handler_public_group,	&handler_auth_group,
+	&handler_account_group, &handler_keys_group,
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,
 #endif
@@ -173,7 +175,15 @@ router_dispatch(struct req *req)
 	req->route_pattern = found->pattern;
 	router_match(found->pattern, req->path, &req->arena, req->params,
 		     &req->nparams);
+	/* gate, then the body's shape, then the permission (contract 1.4) */
+	if (!gate_run(req))
+		return;
 	if (found->body_max > 0 && !read_json_body(req, found))
+		return;
+	if (found->perm != NULL &&
+	    !(found->gate == GATE_ADMIN
+		      ? gate_admin_permission(req, found->perm)
+		      : gate_user_permission(req, found->perm)))
 		return;
 	found->handler(req);
 }

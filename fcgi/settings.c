@@ -2,6 +2,7 @@
 #include "autoconf.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "settings.h"
@@ -27,6 +28,34 @@ settings_load(struct db *db, struct arena *a, struct settings *out)
 		out->values[i] = arena_strdup(a, v ? v : "");
 	}
 	db_res_free(&res);
+	return PERR_OK;
+}
+
+enum perr
+settings_current(struct db *db, long ttl, const struct settings **out)
+{
+	static _Thread_local struct arena arena;
+	static _Thread_local struct settings cached;
+	static _Thread_local time_t loaded;
+	static _Thread_local bool valid;
+	time_t now = time(NULL);
+	struct arena fresh = {0};
+	struct settings s;
+	enum perr e;
+
+	if (valid && now - loaded < ttl && now >= loaded) {
+		*out = &cached;
+		return PERR_OK;
+	}
+	e = settings_load(db, &fresh, &s);
+	if (e != PERR_OK)
+		return e;
+	arena_reset(&arena);
+	arena = fresh;
+	cached = s;
+	loaded = now;
+	valid = true;
+	*out = &cached;
 	return PERR_OK;
 }
 

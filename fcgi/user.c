@@ -3,10 +3,14 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <json-c/json.h>
 
 #include "db.h"
 #include "json.h"
+#include "request.h"
 #include "user.h"
 
 const char *
@@ -176,4 +180,139 @@ user_set_password(struct db *db, const char *who, const char *password_hash)
 		db_tx_rollback(db);
 	db_res_free(&res);
 	return e;
+}
+
+/* ---- user rows ----------------------------------------------------------- */
+
+struct json_object *
+user_json_array(struct req *req, const char *text)
+{
+	struct json_object *o = text ? json_tokener_parse(text) : NULL;
+
+	if (o == NULL || !json_object_is_type(o, json_type_array)) {
+		json_object_put(o);
+		o = json_object_new_array();
+	}
+	return req_own(req, o);
+}
+
+static const char *
+cell(struct req *req, const struct db_res *res, size_t row, size_t col)
+{
+	const char *v = db_cell(res, row, col);
+
+	return v ? arena_strdup(&req->arena, v) : NULL;
+}
+
+static bool
+flag(const struct db_res *res, size_t row, size_t col)
+{
+	const char *v = db_cell(res, row, col);
+
+	return v != NULL && strcmp(v, "0") != 0;
+}
+
+void
+user_row_read(struct req *req, const struct db_res *res, size_t row, size_t c,
+	      struct user_row *u)
+{
+	u->uuid = cell(req, res, row, c + 0);
+	u->username = cell(req, res, row, c + 1);
+	u->email = cell(req, res, row, c + 2);
+	u->name_first = cell(req, res, row, c + 3);
+	u->name_last = cell(req, res, row, c + 4);
+	u->admin = flag(res, row, c + 5);
+	u->frozen = flag(res, row, c + 6);
+	u->suspended = flag(res, row, c + 7);
+	u->totp_enabled = flag(res, row, c + 8);
+	u->totp_last_used = cell(req, res, row, c + 9);
+	u->language = cell(req, res, row, c + 10);
+	u->toast_position = cell(req, res, row, c + 11);
+	u->start_on_grouped_servers = flag(res, row, c + 12);
+	u->has_password = flag(res, row, c + 13);
+	u->created = cell(req, res, row, c + 14);
+	u->role_uuid = cell(req, res, row, c + 15);
+	u->role_name = cell(req, res, row, c + 16);
+	u->role_description = cell(req, res, row, c + 17);
+	u->role_require_two_factor = flag(res, row, c + 18);
+	u->role_admin_permissions =
+		user_json_array(req, db_cell(res, row, c + 19));
+	u->role_server_permissions =
+		user_json_array(req, db_cell(res, row, c + 20));
+	u->role_created = cell(req, res, row, c + 21);
+}
+
+bool
+user_requires_two_factor(const struct user_row *u, const char *setting)
+{
+	if (u->role_uuid != NULL)
+		return u->role_require_two_factor;
+	if (setting != NULL && strcmp(setting, "admins") == 0)
+		return u->admin;
+	if (setting != NULL && strcmp(setting, "all_users") == 0)
+		return true;
+	return false;
+}
+
+#define ADD(o, k, v) json_object_object_add((o), (k), (v))
+
+static struct json_object *
+role_json(const struct user_row *u)
+{
+	struct json_object *r;
+
+	if (u->role_uuid == NULL)
+		return NULL;
+	r = json_object_new_object();
+	ADD(r, "uuid", json_object_new_string(u->role_uuid));
+	ADD(r, "name", json_str_or_null(u->role_name));
+	ADD(r, "description", json_str_or_null(u->role_description));
+	ADD(r, "require_two_factor",
+	    json_object_new_boolean(u->role_require_two_factor));
+	ADD(r, "admin_permissions", json_object_get(u->role_admin_permissions));
+	ADD(r, "server_permissions",
+	    json_object_get(u->role_server_permissions));
+	ADD(r, "created", json_ts_or_null(u->role_created));
+	return r;
+}
+
+struct json_object *
+user_full_json(const struct user_row *u, bool require_two_factor)
+{
+	struct json_object *o = json_object_new_object();
+
+	ADD(o, "uuid", json_str_or_null(u->uuid));
+	ADD(o, "username", json_str_or_null(u->username));
+	ADD(o, "role", role_json(u));
+	ADD(o, "avatar", NULL);
+	ADD(o, "email", json_str_or_null(u->email));
+	ADD(o, "name_first", json_str_or_null(u->name_first));
+	ADD(o, "name_last", json_str_or_null(u->name_last));
+	ADD(o, "admin", json_object_new_boolean(u->admin));
+	ADD(o, "frozen", json_object_new_boolean(u->frozen));
+	ADD(o, "suspended", json_object_new_boolean(u->suspended));
+	ADD(o, "totp_enabled", json_object_new_boolean(u->totp_enabled));
+	ADD(o, "totp_last_used", json_ts_or_null(u->totp_last_used));
+	ADD(o, "require_two_factor",
+	    json_object_new_boolean(require_two_factor));
+	ADD(o, "language", json_str_or_null(u->language));
+	ADD(o, "toast_position", json_str_or_null(u->toast_position));
+	ADD(o, "start_on_grouped_servers",
+	    json_object_new_boolean(u->start_on_grouped_servers));
+	ADD(o, "has_password", json_object_new_boolean(u->has_password));
+	ADD(o, "created", json_ts_or_null(u->created));
+	return o;
+}
+
+struct json_object *
+user_public_json(const struct user_row *u)
+{
+	struct json_object *o = json_object_new_object();
+
+	ADD(o, "uuid", json_str_or_null(u->uuid));
+	ADD(o, "username", json_str_or_null(u->username));
+	ADD(o, "avatar", NULL);
+	ADD(o, "totp_enabled", json_object_new_boolean(u->totp_enabled));
+	ADD(o, "created", json_ts_or_null(u->created));
+	return o;
 }

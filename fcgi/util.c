@@ -282,6 +282,112 @@ ts_from_db(const char *db, char out[TS_BUFSZ])
 	return true;
 }
 
+static bool
+digits(const char *s, size_t n, int *out)
+{
+	int v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+bool
+ts_parse_rfc3339(const char *s, char db_out[TS_DB_BUFSZ], time_t *sec_out)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	long usec = 0, scale = 100000;
+	const char *p;
+	struct tm tm;
+	time_t t;
+
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') || s[13] != ':' ||
+	    s[16] != ':' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) ||
+	    !digits(s + 8, 2, &d) || !digits(s + 11, 2, &h) ||
+	    !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec))
+		return false;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return false;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (scale > 0)
+				usec += (*p - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':' &&
+		   digits(p + 1, 2, &oh) && digits(p + 4, 2, &om)) {
+		if (oh > 23 || om > 59)
+			return false;
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+		p += 6;
+	} else {
+		return false;
+	}
+	if (*p != '\0' || y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 ||
+	    d > 31 || h > 23 || mi > 59 || sec > 60)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec > 59 ? 59 : sec;
+	t = timegm(&tm);
+	/* timegm normalises 31 February: refuse dates that moved */
+	if (tm.tm_mday != d || tm.tm_mon != mo - 1)
+		return false;
+	t -= (time_t)oh * 3600 + (time_t)om * 60;
+	gmtime_r(&t, &tm);
+	if (tm.tm_year + 1900 > 9999 || tm.tm_year + 1900 < 1970)
+		return false;
+	{
+		char date[24];
+
+		strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S", &tm);
+		snprintf(db_out, TS_DB_BUFSZ, "%.19s.%06ld", date,
+			 usec % 1000000);
+	}
+	*sec_out = t;
+	return true;
+}
+
+bool
+uuid_normalize(const char *s, char out[37])
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			out[i] = '-';
+		} else if (hex_digit(s[i]) < 0) {
+			return false;
+		} else {
+			out[i] = (char)tolower((unsigned char)s[i]);
+		}
+	}
+	out[36] = '\0';
+	return true;
+}
+
 /* ---- strings ------------------------------------------------------------- */
 
 bool

@@ -42,6 +42,7 @@ struct config {
 	long argon2_parallelism;
 	/* process */
 	long threads;
+	long settings_cache_seconds; /* how long a thread reuses settings */
 	char *log_level;
 	char *sql_dir;
 	char *sendmail;

@@ -38,7 +38,8 @@ struct db_res {
 	size_t nrows, ncols;
 	char **cells; /* nrows * ncols */
 	size_t *lens;
-	unsigned long long affected; /* for statements without a result */
+	unsigned long long affected;  /* for statements without a result */
+	unsigned long long insert_id; /* LAST_INSERT_ID of the statement */
 };
 
 /* Process-wide: before any thread starts, and at exit. */

@@ -20,15 +20,41 @@ enum stmt {
 	STMT_USER_LIST,
 	STMT_USER_BY_USERNAME,
 	STMT_USER_SET_PASSWORD,
+	STMT_USER_LOCK,
+	STMT_USER_AUTH_BY_USERNAME,
+	STMT_USER_AUTH_BY_EMAIL,
 	STMT_SESSIONS_DELETE_USER,
 	STMT_ANNOUNCEMENTS_PUBLIC,
+	STMT_RATELIMIT_HIT,
+	STMT_RATELIMIT_GET,
+	STMT_RATELIMIT_SWEEP,
+	STMT_SESSION_AUTH,
+	STMT_SESSION_INSERT,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_GET_OWNED,
+	STMT_SESSION_DELETE_OTHERS,
+	STMT_SESSION_LIST,
+	STMT_APIKEY_AUTH,
+	STMT_APIKEY_TOUCH,
+	STMT_APIKEY_LIST,
+	STMT_APIKEY_GET_UUID,
+	STMT_APIKEY_GET_START,
+	STMT_APIKEY_INSERT,
+	STMT_APIKEY_UPDATE,
+	STMT_APIKEY_DELETE,
+	STMT_APIKEY_RECREATE,
+	STMT_APIKEY_COUNT,
+	STMT_ACTIVITY_INSERT,
 	STMT__MAX
 };
 
+#define STMT_REPLICA 0x1 /* may be answered by the read DSN (may lag) */
+#define STMT_RETRY 0x2	 /* idempotent: retried once after a lost connection */
+
 struct stmt_def {
 	const char *sql; /* with ? placeholders only */
-	bool read_only;	 /* may go to the read DSN; retried once on a lost
-			    connection */
+	unsigned flags;	 /* STMT_REPLICA, STMT_RETRY */
 };
 
 extern const struct stmt_def stmt_defs[STMT__MAX];

@@ -10,6 +10,12 @@
 /* handler_public.c: /api/settings, /api/languages, /api/announcements,
  * /api/auth/oauth */
 extern const struct route_group handler_public_group;
+/* handler_auth.c: POST /api/auth/login */
+extern const struct route_group handler_auth_group;
+/* handler_account.c: /api/client/account, logout, sessions, permissions */
+extern const struct route_group handler_account_group;
+/* handler_keys.c: /api/client/account/api-keys */
+extern const struct route_group handler_keys_group;
 #ifdef PANEL_TEST_ROUTES
 /* handler_test.c: /api/test/... (only with --enable-test-routes) */
 extern const struct route_group handler_test_group;

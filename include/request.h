@@ -14,11 +14,13 @@
 
 struct config;
 struct db;
+struct principal;
 struct route;
 struct json_object;
 typedef struct FCGX_Request FCGX_Request; /* libfcgi's own typedef */
 
 #define REQ_MAX_PARAMS 4
+#define REQ_MAX_OWNED 32
 #define REQ_ID_BUFSZ 24
 
 struct req {
@@ -40,6 +42,10 @@ struct req {
 	const char *params[REQ_MAX_PARAMS]; /* path {param} values, arena */
 	size_t nparams;
 
+	struct principal *principal; /* after the client gate, in arena */
+	struct json_object *owned[REQ_MAX_OWNED]; /* released by req_end */
+	size_t nowned;
+
 	char *body; /* in arena, NUL-terminated */
 	size_t body_len;
 	struct json_object *json; /* parsed body, owned */
@@ -47,6 +53,7 @@ struct req {
 	/* response */
 	int status;
 	struct json_object *resp; /* owned; NULL = empty body */
+	const char *set_cookie;	  /* the session cookie to send, arena */
 	char *resp_headers;	  /* "Name: value\r\n"..., arena */
 	bool sent;
 };
@@ -55,6 +62,12 @@ struct req {
 void req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	       struct db *db);
 void req_end(struct req *req);
+
+/* Keeps o (may be NULL) until req_end releases it; returns o. */
+struct json_object *req_own(struct req *req, struct json_object *o);
+/* The User-Agent header cut to 255 bytes (on a character boundary), or
+ * "unknown" when absent or empty; in the arena. */
+const char *req_user_agent(struct req *req);
 
 /* A CGI parameter (HTTP_*, CONTENT_TYPE, ...); borrowed, NULL when absent. */
 const char *req_param(const struct req *req, const char *name);

@@ -14,6 +14,8 @@ struct jfield;
 
 enum gate {
 	GATE_NONE, /* public: no credential, no rate limit of the client gate */
+	GATE_CLIENT, /* /api/client routes: contract 2.2; perm is a user one */
+	GATE_ADMIN,  /* /api/admin routes: 2.2 then 2.10; perm an admin one */
 	GATE__MAX
 };
 
@@ -30,6 +32,7 @@ struct route {
 	const struct jfield *fields; /* body field table (with body_max) */
 	size_t nfields;
 	void (*handler)(struct req *req);
+	unsigned flags; /* ROUTE_EXEMPT_* (gate.h) */
 };
 
 struct route_group {

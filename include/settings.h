@@ -20,6 +20,14 @@ struct settings {
 };
 
 enum perr settings_load(struct db *db, struct arena *a, struct settings *out);
+/*
+ * The settings as this thread last read them, re-read when older than ttl
+ * seconds (configuration settings_cache_seconds; the real panel caches them
+ * 60 s). *out stays valid until this thread's next call. Credentials are
+ * never cached.
+ */
+enum perr settings_current(struct db *db, long ttl,
+			   const struct settings **out);
 /* The stored value, or NULL when the key is not stored. */
 const char *settings_get(const struct settings *s, const char *key);
 /* Stored value, else def (also for an empty stored value). */

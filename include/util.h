@@ -69,6 +69,16 @@ void ts_format(time_t sec, long nsec, char out[TS_BUFSZ]);
 /* "YYYY-MM-DD HH:MM:SS[.ffffff]" as MariaDB prints DATETIME(6), to RFC 3339. */
 bool ts_from_db(const char *db, char out[TS_BUFSZ]);
 
+/*
+ * RFC 3339 ("2026-01-02T03:04:05[.ffffff](Z|+hh:mm|-hh:mm)") to UTC, as
+ * the DATETIME(6) text MariaDB takes ("2026-01-02 03:04:05.000000") and as
+ * unix seconds. False on anything else.
+ */
+#define TS_DB_BUFSZ 32
+bool ts_parse_rfc3339(const char *s, char db_out[TS_DB_BUFSZ], time_t *sec_out);
+/* A hyphenated UUID (any case) to lowercase; false when it is not one. */
+bool uuid_normalize(const char *s, char out[37]);
+
 bool str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive comparison of n bytes. */
 bool str_ieq(const char *a, const char *b);

@@ -130,7 +130,7 @@ INSERT INTO announcements (uuid, type, enabled, enabled_start, title, content)
 @test
 def unknown_routes_are_404(ctx):
     for path in ["/api/nope", "/api/settings/", "/api/settingsx", "/api/setting",
-                 "/api/", "/api/client/account", "/api/settings/extra"]:
+                 "/api/", "/api/client/nope", "/api/client/account/", "/api/settings/extra"]:
         expect_error(ctx.get(path), 404, "route not found")
 
 

@@ -113,6 +113,7 @@ test_every_key(void)
 		"argon2_memory_kib = 1024\n"
 		"argon2_parallelism = 16\n"
 		"threads = 64\n"
+		"settings_cache_seconds = 300\n"
 		"log_level = debug\n"
 		"sql_dir = /usr/share/panel/sql\n"
 		"sendmail = /usr/bin/msmtp -t";
@@ -154,6 +155,7 @@ test_every_key(void)
 	              cfg.argon2_parallelism == 16,
 	      "argon2 parameters at their edges");
 	CHECK(cfg.threads == 64, "threads");
+	CHECK(cfg.settings_cache_seconds == 300, "settings_cache_seconds");
 	CHECK_STR(cfg.log_level, "debug", "log_level");
 	CHECK_STR(cfg.sql_dir, "/usr/share/panel/sql", "sql_dir");
 	CHECK_STR(cfg.sendmail, "/usr/bin/msmtp -t", "sendmail, no newline");
@@ -162,7 +164,7 @@ test_every_key(void)
 	/* The table and the test agree on the key set. */
 	for (n = 0; names[n] != NULL; n++)
 		;
-	CHECK(n == 22, "config_key_names lists 22 keys (got %zu)", n);
+	CHECK(n == 23, "config_key_names lists 23 keys (got %zu)", n);
 	for (i = 0; names[i] != NULL; i++)
 		CHECK(strstr(text, names[i]) != NULL,
 		      "the every-key file sets %s", names[i]);

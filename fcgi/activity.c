@@ -1,0 +1,35 @@
+/* activity.c: see activity.h. */
+#include "autoconf.h"
+
+#include <json-c/json.h>
+
+#include "activity.h"
+#include "db.h"
+#include "gate.h"
+#include "log.h"
+#include "request.h"
+
+void
+activity_log(struct req *req, const char *user_uuid, const char *event,
+	     struct json_object *data)
+{
+	const struct principal *p = req->principal;
+	struct db_arg args[6];
+	enum perr e;
+
+	if (data == NULL)
+		data = json_object_new_object();
+	args[0] = DB_STR(user_uuid);
+	args[1] = DB_NULL; /* impersonation arrives with the admin issue */
+	args[2] = p != NULL && p->method == AUTH_APIKEY ? DB_STR(p->cred_uuid)
+							: DB_NULL;
+	args[3] = DB_STR(event);
+	args[4] = req->client_addr_ok ? DB_STR(req->client_ip) : DB_NULL;
+	args[5] = DB_STR(json_object_to_json_string_ext(
+		data, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	e = db_exec(req->db, STMT_ACTIVITY_INSERT, args, 6, NULL);
+	if (e != PERR_OK)
+		log_warn(req, "activity %s not recorded: %s", event,
+			 perr_str(e));
+	json_object_put(data);
+}

@@ -1,0 +1,19 @@
+/*
+ * activity.h: the user activity log (contract 12). Entries carry the
+ * client IP and, for API-key callers, the key's uuid; never a secret.
+ */
+#ifndef PANEL_ACTIVITY_H
+#define PANEL_ACTIVITY_H
+
+struct req;
+struct json_object;
+
+/*
+ * Writes event for user_uuid with data (taken; NULL = {}). The API key of
+ * the request's principal is recorded when there is one. A failure is
+ * logged, never fatal for the request.
+ */
+void activity_log(struct req *req, const char *user_uuid, const char *event,
+		  struct json_object *data);
+
+#endif

@@ -1,0 +1,32 @@
+/*
+ * ratelimit.h: fixed-window rate limits (contract 2.13) kept in the
+ * ratelimit_windows table, so every process on every host shares them and
+ * they survive a worker restart. One atomic upsert per hit.
+ */
+#ifndef PANEL_RATELIMIT_H
+#define PANEL_RATELIMIT_H
+
+#include <stdbool.h>
+
+struct req;
+struct settings;
+
+struct rl_rule {
+	const char *id;	     /* "client", "auth/login", ... (the counter) */
+	const char *setting; /* "client", "auth_login", ... (ratelimits::x) */
+	long hits;	     /* defaults */
+	long window;	     /* seconds */
+};
+
+extern const struct rl_rule RL_CLIENT, RL_AUTH_LOGIN, RL_AUTH_OAUTH;
+
+/*
+ * Counts a hit of rule for client (normally the client IP). Returns true
+ * when the request may go on; false after setting the response: 429 with
+ * the contract's body and headers, or 503/500 when the database failed.
+ * Limits come from settings (ratelimits::<setting>) when given there.
+ */
+bool ratelimit_hit(struct req *req, const struct rl_rule *rule,
+		   const char *client);
+
+#endif
