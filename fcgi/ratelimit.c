@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "log.h"
 #include "ratelimit.h"
@@ -76,6 +77,17 @@ ratelimit_hit(struct req *req, const struct rl_rule *rule, const char *client)
 	}
 	used = res.insert_id > 0 ? (long)res.insert_id : 1;
 	db_res_free(&res);
+	/* Now and then, drop windows that ended an hour ago. */
+	{
+		unsigned char dice;
+
+		crypto_random(&dice, 1);
+		if (dice == 0) {
+			args[0] = DB_INT((long long)now - 3600);
+			(void)db_exec(req->db, STMT_RATELIMIT_SWEEP, args, 1,
+			              NULL);
+		}
+	}
 	/* Rejected when the count after this hit reaches the limit, so
 	 * hits - 1 requests pass per window (contract 2.13). */
 	if (used < hits)
