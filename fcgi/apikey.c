@@ -23,10 +23,13 @@ alnum(char c)
 const char *
 apikey_from_header(const char *h)
 {
-	if (h == NULL || strlen(h) != 7 + APIKEY_LEN ||
-	    strncmp(h, "Bearer ", 7) != 0)
+	if (h == NULL || strlen(h) != 7 + APIKEY_LEN)
 		return NULL;
-	return h + 7;
+	/* the contract strips every leading "Bearer "; what is left must
+	 * then pass as a key (apikey_well_formed), else invalid api key */
+	while (strncmp(h, "Bearer ", 7) == 0)
+		h += 7;
+	return h;
 }
 
 bool

@@ -76,6 +76,8 @@ static const struct cfg_key keys[] = {
 	{"threads", CFG_INT, 1, 64, "4", OFF(threads), 0},
 	{"settings_cache_seconds", CFG_INT, 0, 300, "5",
 	 OFF(settings_cache_seconds), 0},
+	{"ratelimit_file", CFG_PATH, 0, 4096, "/dev/shm/panel-fcgi.ratelimit",
+	 OFF(ratelimit_file), 0},
 	{"log_level", CFG_LOGLEVEL, 1, 64, "info", OFF(log_level), 0},
 	{"sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0},
 	{"sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",

@@ -1,8 +1,8 @@
 /*
  * main.c: panel-fcgi's entry point. With no verb and a socket on fd 0 it is
  * a FastCGI worker spawned by lighttpd or mod_fcgid; the verbs are serve,
- * migrate, user, check-config, generate-secrets and version. Only this file
- * exits.
+ * migrate, user, check-config, ratelimit-reset, generate-secrets and version.
+ * Only this file exits.
  */
 #include "autoconf.h"
 
@@ -20,6 +20,7 @@
 #include "log.h"
 #include "migrate.h"
 #include "pool.h"
+#include "ratelimit.h"
 #include "user.h"
 
 #define GENERATED_PASSWORD_LEN 20
@@ -39,6 +40,7 @@ usage(FILE *fp)
 		"       panel-fcgi user reset-password --user USERNAME|EMAIL\n"
 		"       panel-fcgi user list\n"
 		"       panel-fcgi check-config\n"
+		"       panel-fcgi ratelimit-reset\n"
 		"       panel-fcgi generate-secrets PATH\n"
 		"       panel-fcgi version\n"
 		"The configuration is $PANEL_FCGI_CONFIG or %s.\n",
@@ -432,6 +434,16 @@ main(int argc, char **argv)
 		rc = cmd_migrate(&cfg, argc - 1, argv + 1);
 	} else if (strcmp(verb, "user") == 0) {
 		rc = cmd_user(&cfg, argc - 1, argv + 1);
+	} else if (strcmp(verb, "ratelimit-reset") == 0 && argc == 2) {
+		if (ratelimit_reset(&cfg)) {
+			printf("every rate-limit window starts afresh\n");
+			rc = 0;
+		} else {
+			fprintf(stderr,
+				"panel-fcgi: no shared rate-limit table "
+				"(ratelimit_file)\n");
+			rc = 1;
+		}
 	} else if (strcmp(verb, "check-config") == 0 && argc == 2) {
 		config_print(&cfg, stdout);
 		printf("# configuration is valid\n");

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "config.h"
+#include "json.h"
 #include "log.h"
 #include "request.h"
 
@@ -75,18 +76,35 @@ req_own(struct req *req, struct json_object *o)
 const char *
 req_user_agent(struct req *req)
 {
-	const char *ua = req_param(req, "HTTP_USER_AGENT");
-	size_t n;
+	const unsigned char *ua =
+		(const unsigned char *)req_param(req, "HTTP_USER_AGENT");
+	char *out;
+	size_t i = 0, o = 0, n, k;
 
 	if (ua == NULL || *ua == '\0')
 		return "unknown";
-	n = strlen(ua);
-	if (n > 255) {
-		n = 255;
-		while (n > 0 && ((unsigned char)ua[n] & 0xc0) == 0x80)
-			n--; /* never split a UTF-8 sequence */
+	/* Stored in utf8mb4 columns and JSON: every byte that is not part
+	 * of valid UTF-8, and every control byte, becomes '?'; at most 255
+	 * bytes, never a split character. */
+	n = strlen((const char *)ua);
+	out = arena_alloc(&req->arena, 256);
+	while (i < n) {
+		k = utf8_seq(ua + i, n - i);
+		if (k == 0 || (k == 1 && (ua[i] < 0x20 || ua[i] == 0x7f))) {
+			k = 1;
+			if (o + 1 > 255)
+				break;
+			out[o++] = '?';
+		} else {
+			if (o + k > 255)
+				break;
+			memcpy(out + o, ua + i, k);
+			o += k;
+		}
+		i += k;
 	}
-	return arena_strndup(&req->arena, ua, n);
+	out[o] = '\0';
+	return out;
 }
 
 void

@@ -95,8 +95,14 @@ check_content_type(const char *ct)
 }
 
 /* Reads, parses and validates the body; false when an error was set. */
+/*
+ * Reads, parses and checks the body. Rule failures of a route with
+ * ROUTE_MODEL_VALIDATION are handed back in *deferred (to answer after the
+ * permission check) instead of answered.
+ */
 static bool
-read_json_body(struct req *req, const struct route *r)
+read_json_body(struct req *req, const struct route *r,
+	       struct json_object **deferred)
 {
 	struct json_object *errs = NULL;
 	const char *msg;
@@ -126,6 +132,10 @@ read_json_body(struct req *req, const struct route *r)
 	}
 	if (r->nfields > 0 && !json_validate(req->json, r->fields, r->nfields,
 					     &req->arena, &msg, &errs)) {
+		if (errs != NULL && (r->flags & ROUTE_MODEL_VALIDATION)) {
+			*deferred = req_own(req, errs);
+			return true;
+		}
 		if (errs != NULL)
 			response_errors(req, 400, errs);
 		else
@@ -139,6 +149,7 @@ void
 router_dispatch(struct req *req)
 {
 	const struct route *found = NULL;
+	struct json_object *deferred = NULL;
 	char allow[128] = "";
 	size_t g, i;
 
@@ -178,12 +189,16 @@ router_dispatch(struct req *req)
 	/* gate, then the body's shape, then the permission (contract 1.4) */
 	if (!gate_run(req))
 		return;
-	if (found->body_max > 0 && !read_json_body(req, found))
+	if (found->body_max > 0 && !read_json_body(req, found, &deferred))
 		return;
 	if (found->perm != NULL &&
 	    !(found->gate == GATE_ADMIN
 		      ? gate_admin_permission(req, found->perm)
 		      : gate_user_permission(req, found->perm)))
 		return;
+	if (deferred != NULL) {
+		response_errors(req, 400, json_object_get(deferred));
+		return;
+	}
 	found->handler(req);
 }

@@ -21,8 +21,10 @@ struct principal;
 #define APIKEY_TOUCH_INTERVAL 60
 
 /*
- * The Authorization header value must be exactly "Bearer " + 48 bytes
- * (55 bytes). Returns the key (borrowed from header) or NULL.
+ * The Authorization header value must be exactly 55 bytes ("Bearer " + 48)
+ * or it is an invalid header (NULL). Every leading "Bearer " is then
+ * removed and the rest returned (borrowed): it is an invalid api key
+ * unless apikey_well_formed() accepts it (contract 2.2 step 3).
  */
 const char *apikey_from_header(const char *header);
 /* True when key has the shape of a key (prefix and base62 body). */

@@ -43,6 +43,7 @@ struct config {
 	/* process */
 	long threads;
 	long settings_cache_seconds; /* how long a thread reuses settings */
+	char *ratelimit_file; /* the shared rate-limit table, "" = database */
 	char *log_level;
 	char *sql_dir;
 	char *sendmail;

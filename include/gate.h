@@ -29,6 +29,10 @@ struct principal {
 /* Route flags that the gates read. */
 #define ROUTE_EXEMPT_SUSPENDED 0x1 /* contract 2.2 exemption table */
 #define ROUTE_EXEMPT_TWO_FACTOR 0x2
+/* Field rules (lengths, ranges) are checked after the permission, as the
+ * real panel's model validation is; type and presence errors still come
+ * first (contract 1.4). */
+#define ROUTE_MODEL_VALIDATION 0x4
 
 /*
  * Runs the gate of req->route. Returns true when the handler may run;

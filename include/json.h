@@ -52,6 +52,11 @@ bool json_validate(struct json_object *obj, const struct jfield *fields,
 		   size_t nfields, struct arena *a, const char **payload_msg,
 		   struct json_object **rule_errs);
 
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes, RFC
+ * 3629: no overlong forms, surrogates or code points above U+10FFFF), or 0.
+ */
+size_t utf8_seq(const unsigned char *s, size_t n);
 /* Number of Unicode scalar values in valid UTF-8. */
 size_t utf8_chars(const char *s, size_t len);
 

@@ -1,7 +1,8 @@
 /*
- * ratelimit.h: fixed-window rate limits (contract 2.13) kept in the
- * ratelimit_windows table, so every process on every host shares them and
- * they survive a worker restart. One atomic upsert per hit.
+ * ratelimit.h: fixed-window rate limits (contract 2.13), shared by every
+ * process of the host through a memory-mapped table (ratelimit_file) and
+ * surviving worker restarts; the ratelimit_windows table when the file
+ * cannot be used (or ratelimit_file is empty).
  */
 #ifndef PANEL_RATELIMIT_H
 #define PANEL_RATELIMIT_H
@@ -28,5 +29,10 @@ extern const struct rl_rule RL_CLIENT, RL_AUTH_LOGIN, RL_AUTH_OAUTH;
  */
 bool ratelimit_hit(struct req *req, const struct rl_rule *rule,
 		   const char *client);
+
+/* Starts every window afresh (panel-fcgi ratelimit-reset): false when
+ * there is no shared table. */
+struct config;
+bool ratelimit_reset(const struct config *cfg);
 
 #endif

@@ -101,6 +101,9 @@ class Context:
         root = os.path.join(self.root, name)
         os.makedirs(root, exist_ok=True)
         os.chmod(root, 0o755)
+        # Rate limits: the database table by default, so tests can reset
+        # a window with SQL; the shared-memory table has tests of its own.
+        extra = dict({"ratelimit_file": ""}, **(extra or {}))
         cfg = stack.PanelConfig(root, binary or self.binary, self.db,
                                 "http://127.0.0.1:8080", extra=extra, owner=owner,
                                 db_password=self.db_password)
@@ -236,3 +239,35 @@ def main(argv):
         print("ok   logs: no sanitizer report, no secret in any log", flush=True)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def lighttpd_stack(ctx, name, extra=None, dbname="panel", secrets_text=None):
+    """A lighttpd stack of its own, like Context.lighttpd (2 processes x 2
+    threads, sanitizer build, trusted proxies 127.0.0.1 and ::1), with extra
+    panel configuration, database dbname (created and migrated) and, when
+    secrets_text is given, that secrets file instead of a generated one.
+    Stopped at the end of the run; stop() it earlier to free it."""
+    root = os.path.join(ctx.root, name)
+    os.makedirs(root, exist_ok=True)
+    if secrets_text is not None:
+        stack.write_secret_file(os.path.join(root, "panel-fcgi.secrets"), secrets_text)
+    conf = {"trusted_proxies": "127.0.0.1/32, ::1", "db_name": dbname}
+    conf.update(extra or {})
+    cfg = ctx.panel_config(name, conf)
+    cfg.dbname = dbname
+    cfg.setup_database()
+    lt = stack.Lighttpd(cfg.root, cfg, os.path.join(stack.REPO, "www"),
+                        env=stack.sanitizer_env(ctx.sanlogs))
+    lt.start()
+    ctx.cleanups.append(lt.stop)
+    return lt
+
+
+def reset_ratelimits(cfg):
+    """Starts every rate-limit window of cfg's stack afresh, wherever its
+    counters live (the shared table, or the database when ratelimit_file
+    is empty)."""
+    if cfg.extra.get("ratelimit_file", "x") == "":
+        cfg.db.sql("DELETE FROM ratelimit_windows;", db=cfg.dbname)
+    else:
+        cfg.cli("ratelimit-reset")

@@ -34,6 +34,7 @@ def start_serve(ctx, name):
     sv = stack.Serve(cfg.root, cfg, unit_exec_args(sock), env=stack.sanitizer_env(ctx.sanlogs))
     sv.start(sock)
     ctx.cleanups.append(sv.stop)
+    assert stack.wait_until(lambda: len(sv.workers()) == 2, 10), "both workers up"
     return sv, sock
 
 

@@ -214,6 +214,7 @@ class PanelConfig:
             "sql_dir": os.path.join(REPO, "sql"),
             "argon2_memory_kib": "19456",
             "threads": "2",
+            "ratelimit_file": os.path.join(self.root, "ratelimit.shm"),
         }
         keys.update(self.extra)
         with open(self.path, "w") as f:
@@ -221,7 +222,8 @@ class PanelConfig:
             for k, v in keys.items():
                 f.write(f"{k} = {v}\n")
         if self.owner is not None:
-            for p in (self.path, self.secrets, self.pwfile):
+            # the workers' user creates the rate-limit table here
+            for p in (self.root, self.path, self.secrets, self.pwfile):
                 os.chown(p, self.owner, -1)
 
     def env(self, **more):
