@@ -14,6 +14,7 @@
 
 #include <json-c/json.h>
 
+#include "gate.h"
 #include "handler.h"
 #include "json.h"
 #include "request.h"
@@ -90,6 +91,17 @@ handle_sleep(struct req *req)
 	response_json(req, 200, o);
 }
 
+/* GET /api/test/admin-gate: behind the admin gate, perm settings.read;
+ * the caller's username. (The admin routes arrive with a later issue.) */
+static void
+handle_admin_gate(struct req *req)
+{
+	struct json_object *o = json_object_new_object();
+
+	ADD(o, "username", json_str_or_null(req->principal->user.username));
+	response_json(req, 200, o);
+}
+
 static const struct jfield echo_fields[] = {
 	{"name", JF_STRING, true, false, 3, 31},
 	{"count", JF_INT, false, false, 0, 10},
@@ -98,6 +110,8 @@ static const struct jfield echo_fields[] = {
 };
 
 static const struct route routes[] = {
+	{"GET", "/api/test/admin-gate", GATE_ADMIN, "settings.read", BODY_NONE,
+	 NULL, 0, handle_admin_gate, 0},
 	{"POST", "/api/test/echo", GATE_NONE, NULL, 1024, echo_fields,
 	 sizeof(echo_fields) / sizeof(echo_fields[0]), handle_echo_post, 0},
 	{"GET", "/api/test/echo", GATE_NONE, NULL, BODY_NONE, NULL, 0,

@@ -174,6 +174,178 @@ test_ts_from_db(void)
 }
 
 static void
+test_ts_parse_rfc3339(void)
+{
+	static const struct {
+		const char *in;
+		const char *db; /* NULL: rejected */
+		long long sec;
+	} cases[] = {
+		{"2030-01-02T03:04:05Z", "2030-01-02 03:04:05.000000",
+		 1893553445LL},
+		{"2030-01-02T03:04:05.5Z", "2030-01-02 03:04:05.500000",
+		 1893553445LL},
+		{"2030-01-02T03:04:05.123Z", "2030-01-02 03:04:05.123000",
+		 1893553445LL},
+		{"2030-01-02T03:04:05.000001Z", "2030-01-02 03:04:05.000001",
+		 1893553445LL},
+		{"2030-01-02T03:04:05.123456Z", "2030-01-02 03:04:05.123456",
+		 1893553445LL},
+		/* nine digits: truncated, not rounded */
+		{"2030-01-02T03:04:05.123456789Z", "2030-01-02 03:04:05.123456",
+		 1893553445LL},
+		{"2030-01-02T03:04:05.999999999Z", "2030-01-02 03:04:05.999999",
+		 1893553445LL},
+		{"2030-01-02T03:04:05+02:00", "2030-01-02 01:04:05.000000",
+		 1893546245LL},
+		{"2030-01-02T03:04:05-05:30", "2030-01-02 08:34:05.000000",
+		 1893573245LL},
+		{"2030-01-02T03:04:05.25-05:30", "2030-01-02 08:34:05.250000",
+		 1893573245LL},
+		{"2030-01-02T03:04:05+00:00", "2030-01-02 03:04:05.000000",
+		 1893553445LL},
+		{"2030-01-02T03:04:05-00:00", "2030-01-02 03:04:05.000000",
+		 1893553445LL},
+		/* offsets move the date across day and year boundaries */
+		{"2030-01-01T01:00:00+02:00", "2029-12-31 23:00:00.000000",
+		 1893452400LL},
+		{"2030-12-31T23:30:00-01:00", "2031-01-01 00:30:00.000000",
+		 1924993800LL},
+		{"2030-01-02t03:04:05z", "2030-01-02 03:04:05.000000",
+		 1893553445LL},
+		{"2030-01-02T03:04:05z", "2030-01-02 03:04:05.000000",
+		 1893553445LL},
+		{"2028-02-29T00:00:00Z", "2028-02-29 00:00:00.000000",
+		 1835395200LL},
+		{"2000-03-01T12:00:00Z", "2000-03-01 12:00:00.000000",
+		 951912000LL},
+		{"1970-01-01T00:00:00Z", "1970-01-01 00:00:00.000000", 0},
+		{"9999-12-31T23:59:59Z", "9999-12-31 23:59:59.000000",
+		 253402300799LL},
+		/* rejected */
+		{"2030-01-02T03:04:05", NULL, 0},
+		{"2030-01-02T03:04:05.5", NULL, 0},
+		{"2030-02-30T00:00:00Z", NULL, 0},
+		{"2030-02-29T00:00:00Z", NULL, 0},
+		{"2030-04-31T00:00:00Z", NULL, 0},
+		{"2030-13-01T00:00:00Z", NULL, 0},
+		{"2030-00-01T00:00:00Z", NULL, 0},
+		{"2030-01-00T00:00:00Z", NULL, 0},
+		{"2030-01-32T00:00:00Z", NULL, 0},
+		{"2030-01-02T24:00:00Z", NULL, 0},
+		{"2030-01-02T23:60:00Z", NULL, 0},
+		{"2030-01-02T03:04:05+2:00", NULL, 0},
+		{"2030-01-02T03:04:05+02:0", NULL, 0},
+		{"2030-01-02T03:04:05+0200", NULL, 0},
+		{"2030-01-02T03:04:05+02", NULL, 0},
+		{"2030-01-02T03:04:05+24:00", NULL, 0},
+		{"2030-01-02T03:04:05+02:60", NULL, 0},
+		{"2030-01-02T03:04:05ZZ", NULL, 0},
+		{"2030-01-02T03:04:05Zjunk", NULL, 0},
+		{"2030-01-02T03:04:05Z ", NULL, 0},
+		{"2030-01-02T03:04:05+02:00x", NULL, 0},
+		{"2030-01-02T03:04:05.Z", NULL, 0},
+		{"2030-01-02T03:04:05,5Z", NULL, 0},
+		{"2030-01-02T03:04:05.5.5Z", NULL, 0},
+		{"2030-01-02X03:04:05Z", NULL, 0},
+		{"2030-1-02T03:04:05Z", NULL, 0},
+		{"2030-01-02T3:04:05Z", NULL, 0},
+		{"20300-01-02T03:04:05Z", NULL, 0},
+		{" 2030-01-02T03:04:05Z", NULL, 0},
+		{"2030-01-02", NULL, 0},
+		{"2030-0a-02T03:04:05Z", NULL, 0},
+		{"1969-12-31T23:59:59Z", NULL, 0},
+		{"1970-01-01T00:30:00+01:00", NULL, 0}, /* 1969 in UTC */
+		{"", NULL, 0},
+	};
+	char db[TS_DB_BUFSZ];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		time_t sec = 4242;
+		bool ok;
+
+		snprintf(db, sizeof(db), "untouched");
+		ok = ts_parse_rfc3339(cases[i].in, db, &sec);
+		if (cases[i].db != NULL) {
+			CHECK(ok, "ts_parse_rfc3339(\"%s\") accepted",
+			      cases[i].in);
+			CHECK_STR(db, cases[i].db, "ts_parse_rfc3339 db text");
+			CHECK((long long)sec == cases[i].sec,
+			      "ts_parse_rfc3339(\"%s\") unix %lld, want %lld",
+			      cases[i].in, (long long)sec, cases[i].sec);
+		} else {
+			CHECK(!ok, "ts_parse_rfc3339(\"%s\") rejected",
+			      cases[i].in);
+		}
+	}
+}
+
+static void
+test_uuid_normalize(void)
+{
+	static const struct {
+		const char *in;
+		const char *want; /* NULL: rejected */
+	} cases[] = {
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef",
+		 "0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef"},
+		{"0B6F5C2E-8A41-4C7D-9E3F-12AB34CD56EF",
+		 "0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef"},
+		{"0b6F5c2E-8a41-4C7d-9e3F-12aB34cD56eF",
+		 "0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef"},
+		{"00000000-0000-0000-0000-000000000000",
+		 "00000000-0000-0000-0000-000000000000"},
+		{"FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF",
+		 "ffffffff-ffff-ffff-ffff-ffffffffffff"},
+		/* hyphens moved, missing or extra */
+		{"0b6f5c2e8-a41-4c7d-9e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2-e8a41-4c7d-9e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2e-8a414-c7d-9e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2e-8a41-4c7d9-e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f1-2ab34cd56ef", NULL},
+		{"0b6f5c2e08a41-4c7d-9e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56-f", NULL},
+		{"0b6f5c2e8a414c7d9e3f12ab34cd56ef", NULL},
+		{"0b6f5c2e8a414c7d9e3f12ab34cd56ef0000", NULL},
+		/* 35 and 37 characters */
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56e", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef0", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef ", NULL},
+		{" 0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56e", NULL},
+		/* not hex */
+		{"0b6f5c2g-8a41-4c7d-9e3f-12ab34cd56ef", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56eG", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd 6ef", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd+6ef", NULL},
+		{"0b6f5c2e-8a41-4c7d-9e3f-12ab34cd\xc3\xa9"
+		 "ef",
+		 NULL},
+		/* braces and URN forms */
+		{"{0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef}", NULL},
+		{"{b6f5c2e-8a41-4c7d-9e3f-12ab34cd56e}", NULL},
+		{"urn:uuid:0b6f5c2e-8a41-4c7d-9e3f-12ab34cd56ef", NULL},
+		{"", NULL},
+	};
+	char out[37];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok = uuid_normalize(cases[i].in, out);
+
+		if (cases[i].want != NULL) {
+			CHECK(ok, "uuid_normalize(\"%s\") accepted",
+			      cases[i].in);
+			CHECK_STR(out, cases[i].want, "uuid_normalize");
+		} else {
+			CHECK(!ok,
+			      "uuid_normalize(\"%s\") (%zu chars) rejected",
+			      cases[i].in, strlen(cases[i].in));
+		}
+	}
+}
+
+static void
 test_arena(void)
 {
 	struct arena a = { 0 };
@@ -278,6 +450,8 @@ main(void)
 	test_parse_bool();
 	test_ts_format();
 	test_ts_from_db();
+	test_ts_parse_rfc3339();
+	test_uuid_normalize();
 	test_arena();
 	test_strings();
 	return tap_done();
