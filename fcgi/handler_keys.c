@@ -44,21 +44,17 @@ static const enum perm_family list_family[3] = {PERM_USER, PERM_ADMIN,
 
 /* UserApiKey (contract 3.5) from a row of APIKEY_COLS starting at c. */
 static struct json_object *
-key_json(struct req *req, const struct db_res *res, size_t row)
+key_json(const struct db_res *res, size_t row)
 {
 	struct json_object *o = json_object_new_object();
 
 	ADD(o, "uuid", json_str_or_null(db_cell(res, row, 0)));
 	ADD(o, "name", json_str_or_null(db_cell(res, row, 1)));
 	ADD(o, "key_start", json_str_or_null(db_cell(res, row, 2)));
-	ADD(o, "allowed_ips",
-	    json_object_get(user_json_array(req, db_cell(res, row, 3))));
-	ADD(o, "user_permissions",
-	    json_object_get(user_json_array(req, db_cell(res, row, 4))));
-	ADD(o, "admin_permissions",
-	    json_object_get(user_json_array(req, db_cell(res, row, 5))));
-	ADD(o, "server_permissions",
-	    json_object_get(user_json_array(req, db_cell(res, row, 6))));
+	ADD(o, "allowed_ips", json_array_or_empty(db_cell(res, row, 3)));
+	ADD(o, "user_permissions", json_array_or_empty(db_cell(res, row, 4)));
+	ADD(o, "admin_permissions", json_array_or_empty(db_cell(res, row, 5)));
+	ADD(o, "server_permissions", json_array_or_empty(db_cell(res, row, 6)));
 	ADD(o, "last_used", json_ts_or_null(db_cell(res, row, 7)));
 	ADD(o, "expires", json_ts_or_null(db_cell(res, row, 8)));
 	ADD(o, "created", json_ts_or_null(db_cell(res, row, 9)));
@@ -297,7 +293,7 @@ handle_list(struct req *req)
 	}
 	data = json_object_new_array();
 	for (i = 0; i < res.nrows; i++)
-		json_object_array_add(data, key_json(req, &res, i));
+		json_object_array_add(data, key_json(&res, i));
 	if (res.nrows > 0 && db_cell(&res, 0, 10) != NULL)
 		total = strtoll(db_cell(&res, 0, 10), NULL, 10);
 	db_res_free(&res);
@@ -332,7 +328,7 @@ handle_get_identifier(struct req *req)
 		return;
 	}
 	o = json_object_new_object();
-	ADD(o, "api_key", key_json(req, &res, 0));
+	ADD(o, "api_key", key_json(&res, 0));
 	db_res_free(&res);
 	response_json(req, 200, o);
 }
@@ -450,7 +446,7 @@ handle_create(struct req *req)
 				db_res_free(&res);
 			response_fail(req, e == PERR_OK ? PERR_DB : e);
 		} else {
-			created = key_json(req, &res, 0);
+			created = key_json(&res, 0);
 			db_res_free(&res);
 			activity_log(req, p->user.uuid, "api-key:create",
 				     activity_full(uuid, start, name, ips,

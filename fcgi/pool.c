@@ -23,6 +23,7 @@
 #include "request.h"
 #include "response.h"
 #include "router.h"
+#include "settings.h"
 
 #define POOL_MAX_PROCESSES 256
 
@@ -99,6 +100,7 @@ worker_main(void *p)
 	}
 	FCGX_Free(&fr, 0);
 out:
+	settings_thread_end();
 	db_free(db);
 	db_thread_end();
 	atomic_store(&w->done, 1);

@@ -1,6 +1,7 @@
 /* request.c: CGI parameters, cookies, query, client IP and bounded body. */
 #include "autoconf.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,7 +14,8 @@
 #include "log.h"
 #include "request.h"
 
-static _Thread_local unsigned long req_counter;
+/* One counter for every thread of the process: ids never repeat. */
+static _Atomic unsigned long req_counter;
 
 void
 req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
@@ -26,7 +28,7 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->cfg = cfg;
 	req->db = db;
 	snprintf(req->id, sizeof(req->id), "%lx-%lx", (unsigned long)getpid(),
-		 ++req_counter);
+		 atomic_fetch_add(&req_counter, 1) + 1);
 	req->method = req_param(req, "REQUEST_METHOD");
 	if (req->method == NULL)
 		req->method = "GET";
@@ -64,10 +66,15 @@ req_own(struct req *req, struct json_object *o)
 {
 	if (o == NULL)
 		return NULL;
-	if (req->nowned == REQ_MAX_OWNED) {
-		/* A programming error; leaking beats a use after free. */
-		log_err(req, "too many owned JSON objects");
-		return o;
+	if (req->nowned == req->owned_cap) {
+		size_t cap = req->owned_cap ? 2 * req->owned_cap : 32;
+		struct json_object **grown =
+			arena_alloc(&req->arena, cap * sizeof(*grown));
+
+		if (req->nowned > 0)
+			memcpy(grown, req->owned, req->nowned * sizeof(*grown));
+		req->owned = grown;
+		req->owned_cap = cap;
 	}
 	req->owned[req->nowned++] = o;
 	return o;

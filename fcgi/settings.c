@@ -31,13 +31,22 @@ settings_load(struct db *db, struct arena *a, struct settings *out)
 	return PERR_OK;
 }
 
+/* This thread's copy of the settings (settings_current). */
+static _Thread_local struct arena arena;
+static _Thread_local struct settings cached;
+static _Thread_local time_t loaded;
+static _Thread_local bool valid;
+
+void
+settings_thread_end(void)
+{
+	arena_reset(&arena);
+	valid = false;
+}
+
 enum perr
 settings_current(struct db *db, long ttl, const struct settings **out)
 {
-	static _Thread_local struct arena arena;
-	static _Thread_local struct settings cached;
-	static _Thread_local time_t loaded;
-	static _Thread_local bool valid;
 	time_t now = time(NULL);
 	struct arena fresh = {0};
 	struct settings s;

@@ -185,7 +185,7 @@ user_set_password(struct db *db, const char *who, const char *password_hash)
 /* ---- user rows ----------------------------------------------------------- */
 
 struct json_object *
-user_json_array(struct req *req, const char *text)
+json_array_or_empty(const char *text)
 {
 	struct json_object *o = text ? json_tokener_parse(text) : NULL;
 
@@ -193,7 +193,13 @@ user_json_array(struct req *req, const char *text)
 		json_object_put(o);
 		o = json_object_new_array();
 	}
-	return req_own(req, o);
+	return o;
+}
+
+struct json_object *
+user_json_array(struct req *req, const char *text)
+{
+	return req_own(req, json_array_or_empty(text));
 }
 
 static const char *

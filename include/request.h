@@ -20,7 +20,6 @@ struct json_object;
 typedef struct FCGX_Request FCGX_Request; /* libfcgi's own typedef */
 
 #define REQ_MAX_PARAMS 4
-#define REQ_MAX_OWNED 32
 #define REQ_ID_BUFSZ 24
 
 struct req {
@@ -43,8 +42,8 @@ struct req {
 	size_t nparams;
 
 	struct principal *principal; /* after the client gate, in arena */
-	struct json_object *owned[REQ_MAX_OWNED]; /* released by req_end */
-	size_t nowned;
+	struct json_object **owned;  /* released by req_end; in the arena */
+	size_t nowned, owned_cap;
 
 	char *body; /* in arena, NUL-terminated */
 	size_t body_len;

@@ -26,6 +26,8 @@ enum perr settings_load(struct db *db, struct arena *a, struct settings *out);
  * 60 s). *out stays valid until this thread's next call. Credentials are
  * never cached.
  */
+/* Releases this thread's copy (at thread exit). */
+void settings_thread_end(void);
 enum perr settings_current(struct db *db, long ttl,
 			   const struct settings **out);
 /* The stored value, or NULL when the key is not stored. */

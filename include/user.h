@@ -57,6 +57,8 @@ struct json_object *user_public_json(const struct user_row *u);
 /* A JSON array column (permission lists, allowed_ips) parsed, owned by the
  * request; an empty array when the text is not one. */
 struct json_object *user_json_array(struct req *req, const char *text);
+/* The same, new and owned by the caller. */
+struct json_object *json_array_or_empty(const char *text);
 
 /* NULL when valid, else the rule's message ("length is lower than 3"...). */
 const char *user_check_username(const char *username);
