@@ -75,54 +75,32 @@ handle_permissions(struct req *req)
 	response_json(req, 200, o);
 }
 
+/* One UserSession (contract 3.6) of STMT_SESSION_LIST. */
+static struct json_object *
+session_json(struct req *req, const struct db_res *res, size_t i)
+{
+	const struct principal *p = req->principal;
+	struct json_object *s = json_object_new_object();
+	const char *uuid = db_cell(res, i, 0);
+
+	ADD(s, "uuid", json_str_or_null(uuid));
+	ADD(s, "ip", json_str_or_null(db_cell(res, i, 1)));
+	ADD(s, "user_agent", json_str_or_null(db_cell(res, i, 2)));
+	ADD(s, "is_using",
+	    json_object_new_boolean(p->method == AUTH_SESSION && uuid != NULL &&
+				    strcmp(uuid, p->cred_uuid) == 0));
+	ADD(s, "last_used", json_ts_or_null(db_cell(res, i, 3)));
+	ADD(s, "created", json_ts_or_null(db_cell(res, i, 4)));
+	return s;
+}
+
 /* GET /api/client/account/sessions: paginated, newest first, search on
  * the user agent. Perm sessions.read. */
 static void
 handle_sessions(struct req *req)
 {
-	const struct principal *p = req->principal;
-	struct json_object *data, *o;
-	struct db_arg args[5];
-	struct db_res res;
-	struct page pg;
-	long long total = 0;
-	enum perr e;
-	size_t i;
-
-	if (!page_parse(req, &pg))
-		return;
-	args[0] = DB_STR(p->user.uuid);
-	args[1] = DB_STR_OR_NULL(pg.search);
-	args[2] = DB_STR_OR_NULL(pg.search);
-	args[3] = DB_INT(pg.per_page);
-	args[4] = DB_INT(page_offset(&pg));
-	e = db_exec(req->db, STMT_SESSION_LIST, args, 5, &res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	data = json_object_new_array();
-	for (i = 0; i < res.nrows; i++) {
-		struct json_object *s = json_object_new_object();
-		const char *uuid = db_cell(&res, i, 0);
-
-		ADD(s, "uuid", json_str_or_null(uuid));
-		ADD(s, "ip", json_str_or_null(db_cell(&res, i, 1)));
-		ADD(s, "user_agent", json_str_or_null(db_cell(&res, i, 2)));
-		ADD(s, "is_using",
-		    json_object_new_boolean(p->method == AUTH_SESSION &&
-					    uuid != NULL &&
-					    strcmp(uuid, p->cred_uuid) == 0));
-		ADD(s, "last_used", json_ts_or_null(db_cell(&res, i, 3)));
-		ADD(s, "created", json_ts_or_null(db_cell(&res, i, 4)));
-		json_object_array_add(data, s);
-		if (i == 0 && db_cell(&res, 0, 5) != NULL)
-			total = strtoll(db_cell(&res, 0, 5), NULL, 10);
-	}
-	db_res_free(&res);
-	o = json_object_new_object();
-	ADD(o, "sessions", page_envelope(&pg, total, data));
-	response_json(req, 200, o);
+	page_list(req, STMT_SESSION_LIST, req->principal->user.uuid, "sessions",
+		  session_json);
 }
 
 /* DELETE /api/client/account/sessions: every session but the current one.

@@ -267,39 +267,20 @@ activity_full(const char *uuid, const char *start, const char *name,
 
 /* ---- list, get ----------------------------------------------------------- */
 
-/* GET /api/client/account/api-keys. Perm api-keys.read. */
+static struct json_object *
+key_row(struct req *req, const struct db_res *res, size_t row)
+{
+	(void)req;
+	return key_json(res, row);
+}
+
+/* GET /api/client/account/api-keys: paginated, oldest first, search on
+ * the name. Perm api-keys.read. */
 static void
 handle_list(struct req *req)
 {
-	struct json_object *data, *o;
-	struct db_arg args[5];
-	struct db_res res;
-	struct page pg;
-	long long total = 0;
-	enum perr e;
-	size_t i;
-
-	if (!page_parse(req, &pg))
-		return;
-	args[0] = DB_STR(req->principal->user.uuid);
-	args[1] = DB_STR_OR_NULL(pg.search);
-	args[2] = DB_STR_OR_NULL(pg.search);
-	args[3] = DB_INT(pg.per_page);
-	args[4] = DB_INT(page_offset(&pg));
-	e = db_exec(req->db, STMT_APIKEY_LIST, args, 5, &res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	data = json_object_new_array();
-	for (i = 0; i < res.nrows; i++)
-		json_object_array_add(data, key_json(&res, i));
-	if (res.nrows > 0 && db_cell(&res, 0, 10) != NULL)
-		total = strtoll(db_cell(&res, 0, 10), NULL, 10);
-	db_res_free(&res);
-	o = json_object_new_object();
-	ADD(o, "api_keys", page_envelope(&pg, total, data));
-	response_json(req, 200, o);
+	page_list(req, STMT_APIKEY_LIST, req->principal->user.uuid, "api_keys",
+		  key_row);
 }
 
 /* GET .../api-keys/identifier/{identifier} (the key_start). Perm

@@ -1,10 +1,12 @@
 /* page.c: see page.h. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
+#include "db.h"
 #include "json.h"
 #include "page.h"
 #include "request.h"
@@ -100,4 +102,41 @@ page_offset(const struct page *pg)
 	if (__builtin_mul_overflow(pg->page - 1, pg->per_page, &off))
 		return INT64_MAX / 2;
 	return off;
+}
+
+void
+page_list(struct req *req, enum stmt id, const char *owner, const char *key,
+	  page_row_fn row_json)
+{
+	struct json_object *data, *o;
+	struct db_arg args[5];
+	struct db_res res;
+	struct page pg;
+	long long total = 0;
+	enum perr e;
+	size_t i;
+
+	if (!page_parse(req, &pg))
+		return;
+	args[0] = DB_STR(owner);
+	args[1] = DB_STR_OR_NULL(pg.search);
+	args[2] = DB_STR_OR_NULL(pg.search);
+	args[3] = DB_INT(pg.per_page);
+	args[4] = DB_INT(page_offset(&pg));
+	e = db_exec(req->db, id, args, 5, &res);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	data = json_object_new_array();
+	for (i = 0; i < res.nrows; i++)
+		json_object_array_add(data, row_json(req, &res, i));
+	/* the total rides on every row (the contract's quirk: a page past
+	 * the end says 0) */
+	if (res.nrows > 0 && db_cell(&res, 0, res.ncols - 1) != NULL)
+		total = strtoll(db_cell(&res, 0, res.ncols - 1), NULL, 10);
+	db_res_free(&res);
+	o = json_object_new_object();
+	json_object_object_add(o, key, page_envelope(&pg, total, data));
+	response_json(req, 200, o);
 }

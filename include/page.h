@@ -5,9 +5,13 @@
 #define PANEL_PAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include "db_stmt.h"
 
 struct req;
 struct json_object;
+struct db_res;
 
 struct page {
 	long long page, per_page;
@@ -21,5 +25,17 @@ long long page_offset(const struct page *pg);
 /* {"total":..,"per_page":..,"page":..,"data":data}; takes data. */
 struct json_object *page_envelope(const struct page *pg, long long total,
 				  struct json_object *data);
+
+/*
+ * The whole of a paginated list route: parses the query, runs statement id
+ * with (owner, search, search, per_page, offset) (its last column must be
+ * COUNT(*) OVER ()), turns each row into an object with row_json and
+ * answers {"<key>": {"total","per_page","page","data"}}.
+ */
+typedef struct json_object *(*page_row_fn)(struct req *req,
+					   const struct db_res *res,
+					   size_t row);
+void page_list(struct req *req, enum stmt id, const char *owner,
+	       const char *key, page_row_fn row_json);
 
 #endif
