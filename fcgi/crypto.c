@@ -98,6 +98,82 @@ crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 }
 
 bool
+crypto_hmac_sha1(const void *key, size_t keylen, const void *data, size_t len,
+		 unsigned char out[20])
+{
+	gcry_mac_hd_t h;
+	size_t outlen = 20;
+	bool ok = false;
+
+	if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA1, 0, NULL) != 0)
+		return false;
+	if (gcry_mac_setkey(h, key, keylen) == 0 &&
+	    gcry_mac_write(h, data, len) == 0 &&
+	    gcry_mac_read(h, out, &outlen) == 0 && outlen == 20)
+		ok = true;
+	gcry_mac_close(h);
+	return ok;
+}
+
+#define GCM_NONCE 12
+#define GCM_TAG 16
+
+static bool
+gcm_open_handle(gcry_cipher_hd_t *h, const unsigned char key[32],
+		const unsigned char *nonce, const void *aad, size_t aadlen)
+{
+	if (gcry_cipher_open(h, GCRY_CIPHER_AES256, GCRY_CIPHER_MODE_GCM, 0) !=
+	    0)
+		return false;
+	if (gcry_cipher_setkey(*h, key, 32) != 0 ||
+	    gcry_cipher_setiv(*h, nonce, GCM_NONCE) != 0 ||
+	    (aadlen > 0 && gcry_cipher_authenticate(*h, aad, aadlen) != 0)) {
+		gcry_cipher_close(*h);
+		return false;
+	}
+	return true;
+}
+
+bool
+crypto_seal(const unsigned char key[32], const void *aad, size_t aadlen,
+	    const void *plain, size_t len, unsigned char *out)
+{
+	gcry_cipher_hd_t h;
+	bool ok;
+
+	crypto_random(out, GCM_NONCE);
+	if (!gcm_open_handle(&h, key, out, aad, aadlen))
+		return false;
+	ok = gcry_cipher_encrypt(h, out + GCM_NONCE, len, plain, len) == 0 &&
+	     gcry_cipher_gettag(h, out + GCM_NONCE + len, GCM_TAG) == 0;
+	gcry_cipher_close(h);
+	return ok;
+}
+
+bool
+crypto_open(const unsigned char key[32], const void *aad, size_t aadlen,
+	    const unsigned char *sealed, size_t sealedlen,
+	    unsigned char *plain_out)
+{
+	gcry_cipher_hd_t h;
+	size_t len;
+	bool ok;
+
+	if (sealedlen < CRYPTO_SEAL_OVERHEAD)
+		return false;
+	len = sealedlen - CRYPTO_SEAL_OVERHEAD;
+	if (!gcm_open_handle(&h, key, sealed, aad, aadlen))
+		return false;
+	ok = gcry_cipher_decrypt(h, plain_out, len, sealed + GCM_NONCE, len) ==
+		     0 &&
+	     gcry_cipher_checktag(h, sealed + GCM_NONCE + len, GCM_TAG) == 0;
+	gcry_cipher_close(h);
+	if (!ok)
+		crypto_wipe(plain_out, len);
+	return ok;
+}
+
+bool
 crypto_ct_eq(const void *a, size_t alen, const void *b, size_t blen)
 {
 	const volatile unsigned char *pa = a, *pb = b;

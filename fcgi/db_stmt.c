@@ -155,4 +155,45 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"INSERT INTO user_activities (user_uuid, impersonator_uuid, "
 	 "api_key_uuid, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)",
 	 0},
+	/* STMT_USER_BY_UUID: uuid -> USER_COLS */
+	{"SELECT " USER_COLS " FROM " USER_JOIN " WHERE u.uuid = ?", R},
+	/* STMT_USER_TOTP_GET: uuid -> totp_secret (sealed), totp_enabled,
+	 * totp_last_step, password */
+	{"SELECT totp_secret, totp_enabled, totp_last_step, password FROM "
+	 "users "
+	 "WHERE uuid = ?",
+	 R},
+	/* STMT_USER_TOTP_SET_SECRET: sealed secret, uuid (not while enabled) */
+	{"UPDATE users SET totp_secret = ? WHERE uuid = ? AND NOT totp_enabled",
+	 0},
+	/* STMT_USER_TOTP_ENABLE: step of the confirming code, uuid */
+	{"UPDATE users SET totp_enabled = TRUE, totp_last_used = NULL, "
+	 "totp_last_step = ? WHERE uuid = ? AND NOT totp_enabled",
+	 0},
+	/* STMT_USER_TOTP_DISABLE: uuid */
+	{"UPDATE users SET totp_enabled = FALSE, totp_secret = NULL, "
+	 "totp_last_used = NULL, totp_last_step = NULL, checkpoint_nonce = "
+	 "NULL "
+	 "WHERE uuid = ?",
+	 0},
+	/* STMT_USER_TOTP_USED: step, uuid, step. Takes the step once: 0 rows
+	 * means it (or a later one) was used already. */
+	{"UPDATE users SET totp_last_used = " NOW ", totp_last_step = ? WHERE "
+	 "uuid = ? AND (totp_last_step IS NULL OR totp_last_step < ?)",
+	 0},
+	/* STMT_USER_CHECKPOINT_SET: nonce, uuid */
+	{"UPDATE users SET checkpoint_nonce = ? WHERE uuid = ?", 0},
+	/* STMT_USER_CHECKPOINT_TAKE: uuid, nonce. 1 row: this caller won */
+	{"UPDATE users SET checkpoint_nonce = NULL WHERE uuid = ? AND "
+	 "checkpoint_nonce = ?",
+	 0},
+	/* STMT_RECOVERY_DELETE_ALL: user_uuid */
+	{"DELETE FROM user_recovery_codes WHERE user_uuid = ?", 0},
+	/* STMT_RECOVERY_INSERT: user_uuid, code_hash */
+	{"INSERT INTO user_recovery_codes (user_uuid, code_hash) VALUES (?, ?)",
+	 0},
+	/* STMT_RECOVERY_USE: user_uuid, code_hash. 1 row: the code was valid */
+	{"DELETE FROM user_recovery_codes WHERE user_uuid = ? AND code_hash = "
+	 "?",
+	 0},
 };

@@ -155,6 +155,17 @@ handle_login(struct req *req)
 		char token[SESSION_CHECKPOINT_BUFSZ];
 
 		session_checkpoint_token(req->cfg, u.uuid, token);
+		/* the one token that may be redeemed (single use) */
+		args[0] = DB_STRN(token + SESSION_CHECKPOINT_NONCE_AT,
+				  SESSION_CHECKPOINT_NONCE_LEN);
+		args[1] = DB_STR(u.uuid);
+		e = db_exec(req->db, STMT_USER_CHECKPOINT_SET, args, 2, NULL);
+		if (e != PERR_OK) {
+			crypto_wipe(token, sizeof(token));
+			json_object_put(o);
+			response_fail(req, e);
+			return;
+		}
 		ADD(o, "type", json_object_new_string("two_factor_required"));
 		ADD(o, "user", user_public_json(&u));
 		ADD(o, "token", json_object_new_string(token));

@@ -39,6 +39,7 @@ usage(FILE *fp)
 		"[--name-first F] [--name-last L] [--admin]\n"
 		"       panel-fcgi user reset-password --user USERNAME|EMAIL\n"
 		"       panel-fcgi user list\n"
+		"       panel-fcgi user disable-2fa --user USERNAME|EMAIL\n"
 		"       panel-fcgi check-config\n"
 		"       panel-fcgi ratelimit-reset\n"
 		"       panel-fcgi generate-secrets PATH\n"
@@ -371,6 +372,18 @@ cmd_user(const struct config *cfg, int argc, char **argv)
 		rc = user_create_cmd(cfg, db, argc - 1, argv + 1);
 	} else if (strcmp(argv[1], "reset-password") == 0) {
 		rc = user_reset_cmd(cfg, db, argc - 1, argv + 1);
+	} else if (strcmp(argv[1], "disable-2fa") == 0 && argc == 4 &&
+		   strcmp(argv[2], "--user") == 0) {
+		enum perr e = user_disable_two_factor(db, argv[3]);
+
+		if (e == PERR_NOENT)
+			fprintf(stderr, "panel-fcgi: user not found\n");
+		else if (e != PERR_OK)
+			fprintf(stderr, "panel-fcgi: %s\n", perr_str(e));
+		else
+			printf("two-factor authentication disabled; every "
+			       "session of the user ended\n");
+		rc = e == PERR_OK ? 0 : 1;
 	} else if (strcmp(argv[1], "list") == 0 && argc == 2) {
 		rc = user_list_cmd(db);
 	} else {

@@ -17,8 +17,11 @@
 
 /* Every handler group; a new group adds one line here. */
 static const struct route_group *const groups[] = {
-	&handler_public_group,	&handler_auth_group,
-	&handler_account_group, &handler_keys_group,
+	&handler_public_group,	  /* /api/settings, languages, ... */
+	&handler_auth_group,	  /* /api/auth/login */
+	&handler_account_group,	  /* /api/client/account, sessions */
+	&handler_keys_group,	  /* /api/client/account/api-keys */
+	&handler_twofactor_group, /* two-factor, login checkpoint */
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,
 #endif

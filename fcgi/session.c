@@ -243,3 +243,49 @@ session_checkpoint_token(const struct config *cfg, const char *user_uuid,
 		 data + strlen("two-factor-checkpoint."), tag);
 	crypto_wipe(mac, sizeof(mac));
 }
+
+bool
+session_checkpoint_verify(const struct config *cfg, const char *token,
+			  time_t now, char uuid_out[37],
+			  char nonce_out[SESSION_CHECKPOINT_NONCE_LEN + 1])
+{
+	/* <uuid 36>.<exp 10>.<nonce 16>.<tag 64>; the tag covers the label
+	 * "two-factor-checkpoint." and the first 64 characters */
+	const size_t signed_len =
+		36 + 1 + 10 + 1 + SESSION_CHECKPOINT_NONCE_LEN;
+	const char *tag = token + signed_len + 1;
+	char data[128], want[TAG_HEX + 1], digits[11], uuid[37];
+	bool match = false;
+	int64_t exp;
+	size_t i;
+	int n;
+
+	if (strlen(token) != signed_len + 1 + TAG_HEX || token[36] != '.' ||
+	    token[47] != '.' || token[signed_len] != '.' ||
+	    strspn(token + 37, "0123456789") < 10 ||
+	    !is_base62(token + SESSION_CHECKPOINT_NONCE_AT,
+		       SESSION_CHECKPOINT_NONCE_LEN) ||
+	    strspn(tag, "0123456789abcdef") != TAG_HEX)
+		return false;
+	memcpy(uuid, token, 36);
+	uuid[36] = '\0';
+	if (!uuid_normalize(uuid, uuid_out) || strcmp(uuid, uuid_out) != 0)
+		return false;
+	n = snprintf(data, sizeof(data), "two-factor-checkpoint.%.*s",
+		     (int)signed_len, token);
+	for (i = 0; n > 0 && i < cfg->ncookie_keys; i++) {
+		tag_hex(cfg->cookie_keys[i], data, (size_t)n, want);
+		if (crypto_ct_eq(want, TAG_HEX, tag, TAG_HEX))
+			match = true;
+	}
+	crypto_wipe(want, sizeof(want));
+	memcpy(digits, token + 37, 10);
+	digits[10] = '\0';
+	if (!match || !parse_int64(digits, 0, 9999999999LL, &exp) ||
+	    exp <= (int64_t)now)
+		return false;
+	memcpy(nonce_out, token + SESSION_CHECKPOINT_NONCE_AT,
+	       SESSION_CHECKPOINT_NONCE_LEN);
+	nonce_out[SESSION_CHECKPOINT_NONCE_LEN] = '\0';
+	return true;
+}

@@ -150,6 +150,37 @@ user_create(struct db *db, const char *username, const char *email,
 }
 
 enum perr
+user_disable_two_factor(struct db *db, const char *who)
+{
+	struct db_arg args[1] = {DB_STR(who)};
+	struct db_arg lookup[2] = {DB_STR(who), DB_STR(who)};
+	struct db_res res;
+	enum perr e;
+
+	e = db_exec(db, STMT_USER_BY_USERNAME, lookup, 2, &res);
+	if (e != PERR_OK)
+		return e;
+	if (res.nrows != 1) {
+		db_res_free(&res);
+		return PERR_NOENT;
+	}
+	args[0] = DB_STR(db_cell(&res, 0, 0));
+	e = db_tx_begin(db);
+	if (e == PERR_OK)
+		e = db_exec(db, STMT_RECOVERY_DELETE_ALL, args, 1, NULL);
+	if (e == PERR_OK)
+		e = db_exec(db, STMT_USER_TOTP_DISABLE, args, 1, NULL);
+	if (e == PERR_OK)
+		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	if (e == PERR_OK)
+		e = db_tx_commit(db);
+	else
+		db_tx_rollback(db);
+	db_res_free(&res);
+	return e;
+}
+
+enum perr
 user_set_password(struct db *db, const char *who, const char *password_hash)
 {
 	struct db_arg args[2] = {DB_STR(who), DB_STR(who)};

@@ -31,6 +31,22 @@ void crypto_sha256(const void *data, size_t len,
 bool crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
 			size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
 
+bool crypto_hmac_sha1(const void *key, size_t keylen, const void *data,
+		      size_t len, unsigned char out[20]);
+
+/*
+ * AES-256-GCM with a random 96-bit nonce: out receives nonce || ciphertext
+ * || 16-byte tag (CRYPTO_SEAL_OVERHEAD + len bytes). aad (may be NULL)
+ * binds the ciphertext to a context, e.g. the owner's uuid.
+ */
+#define CRYPTO_SEAL_OVERHEAD 28
+bool crypto_seal(const unsigned char key[32], const void *aad, size_t aadlen,
+		 const void *plain, size_t len, unsigned char *out);
+/* The reverse; false when the tag, the key or the aad does not match. */
+bool crypto_open(const unsigned char key[32], const void *aad, size_t aadlen,
+		 const unsigned char *sealed, size_t sealedlen,
+		 unsigned char *plain_out);
+
 /* Constant time for equal lengths; different lengths are never equal. */
 bool crypto_ct_eq(const void *a, size_t alen, const void *b, size_t blen);
 void crypto_wipe(void *p, size_t n);

@@ -28,6 +28,7 @@ struct db_arg {
 };
 
 #define DB_STR(x) ((struct db_arg){DB_ARG_STR, (x), strlen(x), 0})
+#define DB_STRN(x, n) ((struct db_arg){DB_ARG_STR, (x), (n), 0})
 #define DB_BIN(x, n) ((struct db_arg){DB_ARG_STR, (const char *)(x), (n), 0})
 #define DB_INT(x) ((struct db_arg){DB_ARG_INT, NULL, 0, (long long)(x)})
 #define DB_NULL ((struct db_arg){DB_ARG_NULL, NULL, 0, 0})

@@ -55,6 +55,18 @@ void session_cookie_make(const struct config *cfg,
 #define SESSION_CHECKPOINT_TTL 300
 void session_checkpoint_token(const struct config *cfg, const char *user_uuid,
 			      char out[SESSION_CHECKPOINT_BUFSZ]);
+/* Offset and length of the nonce inside a token. */
+#define SESSION_CHECKPOINT_NONCE_AT 48
+#define SESSION_CHECKPOINT_NONCE_LEN 16
+/*
+ * Checks a token's layout, tag (any cookie key) and expiry. On success
+ * fills the user's uuid and the token's nonce (which the caller redeems
+ * once against users.checkpoint_nonce).
+ */
+bool
+session_checkpoint_verify(const struct config *cfg, const char *token,
+			  time_t now, char uuid_out[37],
+			  char nonce_out[SESSION_CHECKPOINT_NONCE_LEN + 1]);
 
 /* Creates a session row for user_uuid and sets the cookie on req. */
 enum perr session_create(struct req *req, const char *user_uuid);

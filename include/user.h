@@ -73,6 +73,12 @@ enum perr user_create(struct db *db, const char *username, const char *email,
 		      const char *name_first, const char *name_last,
 		      const char *password_hash, bool admin,
 		      char uuid_out[CRYPTO_UUID_BUFSZ]);
+/*
+ * Turns two-factor authentication off for the user with this username or
+ * e-mail (recovery by an administrator): the secret and the recovery codes
+ * go, and every session of the user ends. PERR_NOENT when no such user.
+ */
+enum perr user_disable_two_factor(struct db *db, const char *who);
 /* Sets the password of the user with this username or e-mail and ends
  * every session of that user, in one transaction. */
 enum perr user_set_password(struct db *db, const char *who,
