@@ -211,3 +211,30 @@ def secrets_file_must_be_private(ctx):
                        capture_output=True, text=True)
     eq(r.returncode, 1, "missing config")
     assert "/nonexistent.conf" in r.stderr, r.stderr
+
+
+@test
+def user_disable_2fa_recovers_an_account(ctx):
+    cfg = cfg_for(ctx)
+    cfg.cli("migrate", "--db-user", "root")
+    cfg.cli("user", "create", "--username", "lost2fa", "--email", "lost2fa@example.com",
+            input="lost2fa-password\n")
+    ctx.secrets_to_hunt.append("lost2fa-password")
+    uid = ctx.db.sql("SELECT uuid FROM users WHERE username='lost2fa'", db="panel").strip()
+    ctx.db.sql(f"UPDATE users SET totp_enabled = 1, totp_secret = RANDOM_BYTES(48), "
+               f"totp_last_step = 5, checkpoint_nonce = 'abcdefghijklmnop' WHERE uuid = '{uid}';"
+               f"INSERT INTO user_recovery_codes (user_uuid, code_hash) VALUES ('{uid}', RANDOM_BYTES(32));"
+               f"INSERT INTO user_sessions (uuid, user_uuid, key_id, key_hash, ip, user_agent) "
+               f"VALUES (UUID(), '{uid}', 'lost2fasession01', RANDOM_BYTES(32), '127.0.0.1', 't')",
+               db="panel")
+    r = cfg.cli("user", "disable-2fa", "--user", "LOST2FA@example.com")
+    assert "disabled" in r.stdout, r.stdout
+    row = ctx.db.sql(f"SELECT totp_enabled, totp_secret IS NULL, totp_last_step IS NULL, "
+                     f"checkpoint_nonce IS NULL FROM users WHERE uuid = '{uid}'", db="panel")
+    eq(row.split(), ["0", "1", "1", "1"], "two-factor state cleared")
+    for table in ("user_recovery_codes", "user_sessions"):
+        eq(ctx.db.sql(f"SELECT COUNT(*) FROM {table} WHERE user_uuid = '{uid}'", db="panel").strip(),
+           "0", f"{table} emptied")
+    r = cfg.cli("user", "disable-2fa", "--user", "nobody-here", check=False)
+    eq(r.returncode, 1, "unknown user")
+    assert "user not found" in r.stderr, r.stderr

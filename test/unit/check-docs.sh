@@ -121,7 +121,7 @@ done <"$tmp/keys"
 # Verbs and options of usage(): "panel-fcgi verb [subverb]" and --option.
 awk '/^usage\(/ { on = 1 } on { print } on && /^}/ { exit }' "$main_c" \
 	>"$tmp/usage"
-sed -n 's/.*panel-fcgi \([a-z][a-z-]*\)\( [a-z][a-z-]*\)\{0,1\}.*/\1\2/p' \
+sed -n 's/.*panel-fcgi \([a-z][a-z0-9-]*\)\( [a-z][a-z0-9-]*\)\{0,1\}.*/\1\2/p' \
 	"$tmp/usage" | sort -u >"$tmp/verbs"
 awk '{
 	s = $0
