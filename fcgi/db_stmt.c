@@ -196,4 +196,27 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"DELETE FROM user_recovery_codes WHERE user_uuid = ? AND code_hash = "
 	 "?",
 	 0},
+	/* STMT_USER_UPDATE_PROFILE: username, name_first, name_last,
+	 * language, toast_position (lowercase), start_on_grouped_servers,
+	 * uuid */
+	{"UPDATE users SET username = ?, name_first = ?, name_last = ?, "
+	 "language = ?, toast_position = UPPER(?), start_on_grouped_servers = "
+	 "? "
+	 "WHERE uuid = ?",
+	 0},
+	/* STMT_USER_SET_EMAIL: email, uuid */
+	{"UPDATE users SET email = ? WHERE uuid = ?", 0},
+	/* STMT_USER_PASSWORD_GET: uuid -> password */
+	{"SELECT password FROM users WHERE uuid = ?", R},
+	/* STMT_ACTIVITY_LIST: user_uuid, search, search, limit, offset ->
+	 * impersonator uuid/username/totp_enabled/created, event, ip, data,
+	 * is_api, created, total */
+	{"SELECT i.uuid, i.username, i.totp_enabled, i.created, a.event, a.ip, "
+	 "a.data, a.api_key_uuid IS NOT NULL, a.created, COUNT(*) OVER () FROM "
+	 "user_activities a LEFT JOIN users i ON i.uuid = a.impersonator_uuid "
+	 "WHERE a.user_uuid = ? AND (? IS NULL OR a.event COLLATE "
+	 "utf8mb4_unicode_ci LIKE CONCAT('%', ?, '%')) ORDER BY a.created "
+	 "DESC, "
+	 "a.id DESC LIMIT ? OFFSET ?",
+	 R},
 };

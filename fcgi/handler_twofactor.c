@@ -99,20 +99,6 @@ recovery_hash(const struct req *req, const char *uuid, const char *code,
 	crypto_wipe(data, sizeof(data));
 }
 
-/* A password check of the account routes: an account without a password
- * passes (contract 9.1). */
-static bool
-password_ok(const struct req *req, const char *stored, const char *password)
-{
-	struct argon2_params p = {(unsigned long)req->cfg->argon2_time,
-				  (unsigned long)req->cfg->argon2_memory_kib,
-				  (unsigned long)req->cfg->argon2_parallelism};
-	bool rehash;
-
-	return stored == NULL ||
-	       crypto_password_verify(password, stored, &p, &rehash);
-}
-
 static const char *
 body_str(struct req *req, const char *name)
 {
@@ -284,7 +270,8 @@ handle_enable(struct req *req)
 				       "not been configured");
 		return;
 	}
-	if (strlen(pw) > 512 || !password_ok(req, t.password, pw)) {
+	if (strlen(pw) > 512 ||
+	    !user_password_matches(req->cfg, t.password, pw)) {
 		crypto_wipe(t.secret, sizeof(t.secret));
 		response_error(req, strlen(pw) > 512 ? 400 : 403,
 			       strlen(pw) > 512
@@ -406,7 +393,8 @@ handle_disable(struct req *req)
 			       "two-factor authentication is not enabled");
 		return;
 	}
-	if (strlen(pw) > 512 || !password_ok(req, t.password, pw)) {
+	if (strlen(pw) > 512 ||
+	    !user_password_matches(req->cfg, t.password, pw)) {
 		crypto_wipe(t.secret, sizeof(t.secret));
 		response_error(req, strlen(pw) > 512 ? 400 : 403,
 			       strlen(pw) > 512
@@ -495,24 +483,39 @@ handle_checkpoint(struct req *req)
 		response_fail(req, e);
 		return;
 	}
-	msg = second_factor(req, uuid, &t, code, &using, &failed);
-	crypto_wipe(t.secret, sizeof(t.secret));
-	if (failed)
-		return;
-	if (msg != NULL) {
-		response_error(req, 400, msg);
-		return;
-	}
-	/* the token works once: whoever clears its nonce first wins */
+	/*
+	 * The token works once: whoever clears its nonce first wins. Its
+	 * redemption and the code's use are one transaction, so a refused
+	 * token does not burn the code and a refused code not the token.
+	 */
+	e = db_tx_begin(req->db);
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(nonce);
-	e = db_exec(req->db, STMT_USER_CHECKPOINT_TAKE, args, 2, &res);
+	if (e == PERR_OK)
+		e = db_exec(req->db, STMT_USER_CHECKPOINT_TAKE, args, 2, &res);
 	if (e != PERR_OK) {
+		db_tx_rollback(req->db);
+		crypto_wipe(t.secret, sizeof(t.secret));
 		response_fail(req, e);
 		return;
 	}
 	if (res.affected != 1) {
+		db_tx_rollback(req->db);
+		crypto_wipe(t.secret, sizeof(t.secret));
 		response_error(req, 400, "invalid confirmation token");
+		return;
+	}
+	msg = second_factor(req, uuid, &t, code, &using, &failed);
+	crypto_wipe(t.secret, sizeof(t.secret));
+	if (failed || msg != NULL) {
+		db_tx_rollback(req->db);
+		if (msg != NULL)
+			response_error(req, 400, msg);
+		return;
+	}
+	e = db_tx_commit(req->db);
+	if (e != PERR_OK) {
+		response_fail(req, e);
 		return;
 	}
 	e = db_exec(req->db, STMT_USER_BY_UUID, args, 1, &res);

@@ -8,6 +8,7 @@
 
 #include <json-c/json.h>
 
+#include "config.h"
 #include "db.h"
 #include "json.h"
 #include "request.h"
@@ -352,4 +353,17 @@ user_public_json(const struct user_row *u)
 	ADD(o, "totp_enabled", json_object_new_boolean(u->totp_enabled));
 	ADD(o, "created", json_ts_or_null(u->created));
 	return o;
+}
+
+bool
+user_password_matches(const struct config *cfg, const char *stored,
+		      const char *password)
+{
+	struct argon2_params p = {(unsigned long)cfg->argon2_time,
+				  (unsigned long)cfg->argon2_memory_kib,
+				  (unsigned long)cfg->argon2_parallelism};
+	bool rehash;
+
+	return stored == NULL ||
+	       crypto_password_verify(password, stored, &p, &rehash);
 }

@@ -47,6 +47,13 @@ struct user_row {
 /* Fills u from row of res starting at column col (USER_COLS order). */
 void user_row_read(struct req *req, const struct db_res *res, size_t row,
 		   size_t col, struct user_row *u);
+/*
+ * The password check of the account routes: true when password matches
+ * stored, or when the account has no password (stored NULL, contract 9.1).
+ */
+struct config;
+bool user_password_matches(const struct config *cfg, const char *stored,
+			   const char *password);
 /* Contract 2.7: the role decides when there is one, else the setting
  * app::two_factor_requirement (admins, all_users, none). */
 bool user_requires_two_factor(const struct user_row *u, const char *setting);
