@@ -219,4 +219,19 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	 "DESC, "
 	 "a.id DESC LIMIT ? OFFSET ?",
 	 R},
+	/* STMT_RESET_RECENT: user_uuid -> resets created in 20 minutes */
+	{"SELECT COUNT(*) FROM user_password_resets WHERE user_uuid = ? AND "
+	 "created > " NOW " - INTERVAL 20 MINUTE",
+	 R},
+	/* STMT_RESET_INSERT: uuid, user_uuid, token_start, token_hash */
+	{"INSERT INTO user_password_resets (uuid, user_uuid, token_start, "
+	 "token_hash) VALUES (?, ?, ?, ?)",
+	 0},
+	/* STMT_RESET_FIND: token_start -> uuid, user_uuid, token_hash of the
+	 * resets younger than 20 minutes */
+	{"SELECT uuid, user_uuid, token_hash FROM user_password_resets WHERE "
+	 "token_start = ? AND created > " NOW " - INTERVAL 20 MINUTE",
+	 R},
+	/* STMT_RESET_DELETE: uuid. 1 row: this request redeemed it */
+	{"DELETE FROM user_password_resets WHERE uuid = ?", 0},
 };

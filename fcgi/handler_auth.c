@@ -5,6 +5,8 @@
 #include "autoconf.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -16,6 +18,7 @@
 #include "handler.h"
 #include "json.h"
 #include "log.h"
+#include "mail.h"
 #include "ratelimit.h"
 #include "request.h"
 #include "response.h"
@@ -194,10 +197,324 @@ handle_login(struct req *req)
 	response_json(req, 200, o);
 }
 
+/* ---- registration ---------------------------------------------------------
+ */
+
+static const struct rl_rule RL_REGISTER = {"auth/register", "auth_register", 10,
+					   3600};
+static const struct rl_rule RL_FORGOT = {"auth/password/forgot",
+					 "auth_password_forgot", 10, 3600};
+static const struct rl_rule RL_FORGOT_EMAIL = {
+	"auth/password/forgot:email", "auth_password_forgot", 10, 3600};
+static const struct rl_rule RL_RESET = {"auth/password/reset",
+					"auth_password_reset", 10, 300};
+
+static const char *
+body_str(struct req *req, const char *name)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(req->json, name, &v);
+	return v ? json_object_get_string(v) : "";
+}
+
+static const struct jfield register_fields[] = {
+	{"username", JF_STRING, true, false, 3, 15},
+	{"email", JF_STRING, true, false, 0, 0},
+	{"name_first", JF_STRING, true, false, 1, 255},
+	{"name_last", JF_STRING, true, false, 1, 255},
+	{"password", JF_STRING, true, false, 8, 512},
+	{"captcha", JF_STRING, false, true, 0, 0},
+};
+
+/*
+ * POST /api/auth/register (contract 4.3), when app::registration_enabled.
+ * Unlike the real panel no registered account is ever an administrator.
+ * Raises 400 (validation, registration is disabled, user with username or
+ * email already exists), 429. {"user": FullUser} with the session cookie.
+ */
+static void
+handle_register(struct req *req)
+{
+	const char *username = body_str(req, "username");
+	const char *email = body_str(req, "email"), *msg;
+	struct argon2_params ap = params(req);
+	const struct settings *s;
+	struct json_object *o;
+	struct db_arg args[1];
+	struct db_res res;
+	struct user_row u;
+	char uuid[CRYPTO_UUID_BUFSZ], *hash;
+	enum perr e;
+
+	msg = user_check_username(username);
+	if (msg == NULL && user_check_email(email) != NULL) {
+		response_error(req, 400,
+			       arena_printf(&req->arena, "email: %s",
+					    user_check_email(email)));
+		return;
+	}
+	if (msg != NULL) {
+		response_error(req, 400,
+			       arena_printf(&req->arena, "username: %s", msg));
+		return;
+	}
+	e = settings_current(req->db, req->cfg->settings_cache_seconds, &s);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	if (!settings_bool(s, "app::registration_enabled", true)) {
+		response_error(req, 400, "registration is disabled");
+		return;
+	}
+	if (!ratelimit_hit(req, &RL_REGISTER, req->client_ip))
+		return;
+	hash = crypto_password_hash(body_str(req, "password"), &ap);
+	if (hash == NULL) {
+		response_fail(req, PERR_SYS);
+		return;
+	}
+	e = user_create(req->db, username, email, body_str(req, "name_first"),
+			body_str(req, "name_last"), hash, false, uuid);
+	crypto_free_str(hash);
+	if (e == PERR_CONFLICT) {
+		response_error(req, 400,
+			       "user with username or email already exists");
+		return;
+	}
+	args[0] = DB_STR(uuid);
+	if (e == PERR_OK)
+		e = db_exec(req->db, STMT_USER_BY_UUID, args, 1, &res);
+	if (e == PERR_OK && res.nrows != 1) {
+		db_res_free(&res);
+		e = PERR_DB;
+	}
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	user_row_read(req, &res, 0, 0, &u);
+	db_res_free(&res);
+	e = session_create(req, uuid);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	o = json_object_new_object();
+	ADD(o, "user",
+	    user_full_json(&u, user_requires_two_factor(
+				       &u, settings_get(s, "app::two_factor_"
+							   "requirement"))));
+	response_json(req, 200, o);
+}
+
+/* ---- password reset -------------------------------------------------------
+ */
+
+#define RESET_TOKEN_LEN 96
+#define RESET_START_LEN 16
+
+static const struct jfield forgot_fields[] = {
+	{"email", JF_STRING, true, false, 0, 0},
+	{"captcha", JF_STRING, false, true, 0, 0},
+};
+
+/* Creates a token for user uuid and mails the link (at most one per 20
+ * minutes). Failures are logged only: the answer is {} regardless. */
+static void
+send_reset(struct req *req, const char *uuid, const char *email)
+{
+	char token[RESET_TOKEN_LEN + 1], id[CRYPTO_UUID_BUFSZ];
+	unsigned char hash[CRYPTO_SHA256_LEN];
+	const struct settings *s;
+	struct db_arg args[4];
+	struct db_res res;
+	struct json_object *d;
+	long long recent = 1;
+	enum perr e;
+
+	args[0] = DB_STR(uuid);
+	if (db_exec(req->db, STMT_RESET_RECENT, args, 1, &res) == PERR_OK) {
+		if (res.nrows == 1 && db_cell(&res, 0, 0))
+			recent = strtoll(db_cell(&res, 0, 0), NULL, 10);
+		db_res_free(&res);
+	}
+	if (recent > 0 ||
+	    settings_current(req->db, req->cfg->settings_cache_seconds, &s) !=
+		    PERR_OK)
+		return;
+	crypto_random_base62(token, RESET_TOKEN_LEN);
+	token[RESET_TOKEN_LEN] = '\0';
+	crypto_sha256(token, RESET_TOKEN_LEN, hash);
+	crypto_uuid_v4(id);
+	args[0] = DB_STR(id);
+	args[1] = DB_STR(uuid);
+	args[2] = DB_STRN(token, RESET_START_LEN);
+	args[3] = DB_BIN(hash, sizeof(hash));
+	e = db_exec(req->db, STMT_RESET_INSERT, args, 4, NULL);
+	if (e == PERR_OK &&
+	    !mail_send(req->cfg, email, "Reset your password",
+		       arena_printf(
+			       &req->arena,
+			       "Someone asked to reset the password of "
+			       "your %s account.\n\nOpen this link within "
+			       "20 minutes to choose a new one:\n\n"
+			       "%s/auth/reset-password?token=%s\n\nIf it "
+			       "was not you, ignore this message.\n",
+			       settings_str(s, "app::name", "Calagopus"),
+			       settings_str(s, "app::url", req->cfg->panel_url),
+			       token)))
+		log_warn(req, "password reset mail not sent");
+	crypto_wipe(token, sizeof(token));
+	if (e != PERR_OK)
+		return;
+	d = json_object_new_object();
+	ADD(d, "user_agent", json_object_new_string(req_user_agent(req)));
+	activity_log(req, uuid, "email:password-reset", d);
+}
+
+/*
+ * POST /api/auth/password/forgot {email}: always {} (the same answer, and
+ * the mail leaves in the background, whether or not the address exists).
+ * Raises 400 (validation), 429 (per IP, per address).
+ */
+static void
+handle_forgot(struct req *req)
+{
+	const char *email = body_str(req, "email"), *msg;
+	struct db_arg args[1];
+	struct db_res res;
+	enum perr e;
+
+	msg = user_check_email(email);
+	if (msg != NULL) {
+		response_error(req, 400,
+			       arena_printf(&req->arena, "email: %s", msg));
+		return;
+	}
+	if (!ratelimit_hit(req, &RL_FORGOT, req->client_ip) ||
+	    !ratelimit_hit(req, &RL_FORGOT_EMAIL, email))
+		return;
+	args[0] = DB_STR(email);
+	e = db_exec(req->db, STMT_USER_AUTH_BY_EMAIL, args, 1, &res);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	if (res.nrows == 1) {
+		char *uuid = arena_strdup(&req->arena, db_cell(&res, 0, 0));
+		char *to = arena_strdup(&req->arena, db_cell(&res, 0, 2));
+
+		db_res_free(&res);
+		send_reset(req, uuid, to);
+	} else {
+		db_res_free(&res);
+	}
+	response_json(req, 200, json_object_new_object());
+}
+
+static const struct jfield reset_fields[] = {
+	{"token", JF_STRING, true, false, RESET_TOKEN_LEN, RESET_TOKEN_LEN},
+	{"new_password", JF_STRING, true, false, 8, 512},
+};
+
+/*
+ * POST /api/auth/password/reset {token, new_password}: the token works
+ * once, within 20 minutes; the new password ends every session of the
+ * user. Raises 400 (validation, invalid or expired token), 429. {}
+ */
+static void
+handle_reset(struct req *req)
+{
+	const char *token = body_str(req, "token");
+	struct argon2_params ap = params(req);
+	unsigned char hash[CRYPTO_SHA256_LEN];
+	char id[CRYPTO_UUID_BUFSZ], uuid[CRYPTO_UUID_BUFSZ], *pw;
+	struct db_arg args[2];
+	struct db_res res;
+	struct json_object *d;
+	bool found = false;
+	enum perr e;
+	size_t i;
+
+	if (!ratelimit_hit(req, &RL_RESET, req->client_ip))
+		return;
+	crypto_sha256(token, strlen(token), hash);
+	args[0] = DB_STRN(token, RESET_START_LEN);
+	e = db_exec(req->db, STMT_RESET_FIND, args, 1, &res);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	for (i = 0; i < res.nrows; i++) {
+		const char *h = db_cell(&res, i, 2);
+
+		if (h != NULL && crypto_ct_eq(hash, sizeof(hash), h,
+					      res.lens[i * res.ncols + 2])) {
+			snprintf(id, sizeof(id), "%s", db_cell(&res, i, 0));
+			snprintf(uuid, sizeof(uuid), "%s", db_cell(&res, i, 1));
+			found = true;
+		}
+	}
+	db_res_free(&res);
+	if (!found) {
+		response_error(req, 400, "invalid or expired token");
+		return;
+	}
+	pw = crypto_password_hash(body_str(req, "new_password"), &ap);
+	if (pw == NULL) {
+		response_fail(req, PERR_SYS);
+		return;
+	}
+	/* redeem (once), new password, every session ends: together */
+	e = db_tx_begin(req->db);
+	args[0] = DB_STR(id);
+	if (e == PERR_OK)
+		e = db_exec(req->db, STMT_RESET_DELETE, args, 1, &res);
+	if (e == PERR_OK && res.affected != 1)
+		e = PERR_NOENT;
+	if (e == PERR_OK) {
+		args[0] = DB_STR(pw);
+		args[1] = DB_STR(uuid);
+		e = db_exec(req->db, STMT_USER_SET_PASSWORD, args, 2, NULL);
+	}
+	if (e == PERR_OK) {
+		args[0] = DB_STR(uuid);
+		e = db_exec(req->db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	}
+	if (e == PERR_OK)
+		e = db_tx_commit(req->db);
+	else
+		db_tx_rollback(req->db);
+	crypto_free_str(pw);
+	if (e == PERR_NOENT) {
+		response_error(req, 400, "invalid or expired token");
+		return;
+	}
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	d = json_object_new_object();
+	ADD(d, "user_agent", json_object_new_string(req_user_agent(req)));
+	activity_log(req, uuid, "auth:reset-password", d);
+	response_json(req, 200, json_object_new_object());
+}
+
 static const struct route routes[] = {
 	{"POST", "/api/auth/login", GATE_NONE, NULL, BODY_LOGIN_MAX,
 	 login_fields, sizeof(login_fields) / sizeof(login_fields[0]),
 	 handle_login, 0},
+	{"POST", "/api/auth/register", GATE_NONE, NULL, BODY_LOGIN_MAX,
+	 register_fields, sizeof(register_fields) / sizeof(register_fields[0]),
+	 handle_register, 0},
+	{"POST", "/api/auth/password/forgot", GATE_NONE, NULL, BODY_LOGIN_MAX,
+	 forgot_fields, sizeof(forgot_fields) / sizeof(forgot_fields[0]),
+	 handle_forgot, 0},
+	{"POST", "/api/auth/password/reset", GATE_NONE, NULL, BODY_LOGIN_MAX,
+	 reset_fields, sizeof(reset_fields) / sizeof(reset_fields[0]),
+	 handle_reset, 0},
 };
 
 const struct route_group handler_auth_group = {
