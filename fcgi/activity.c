@@ -19,6 +19,12 @@ activity_log(struct req *req, const char *user_uuid, const char *event,
 
 	if (data == NULL)
 		data = json_object_new_object();
+	/* every entry carries the requester's user agent (the IP has its
+	 * column); events whose contract data names one keep theirs */
+	if (!json_object_object_get_ex(data, "user_agent", NULL))
+		json_object_object_add(
+			data, "user_agent",
+			json_object_new_string(req_user_agent(req)));
 	args[0] = DB_STR(user_uuid);
 	args[1] = DB_NULL; /* impersonation arrives with the admin issue */
 	args[2] = p != NULL && p->method == AUTH_APIKEY ? DB_STR(p->cred_uuid)

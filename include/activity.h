@@ -1,6 +1,8 @@
 /*
  * activity.h: the user activity log (contract 12). Entries carry the
- * client IP and, for API-key callers, the key's uuid; never a secret.
+ * client IP, the requester's user agent (data.user_agent, added when the
+ * event's own data has none) and, for API-key callers, the key's uuid;
+ * never a secret.
  */
 #ifndef PANEL_ACTIVITY_H
 #define PANEL_ACTIVITY_H

@@ -998,10 +998,11 @@ def sessions_list_and_delete(ctx):
            (line.split("\t") for line in rows.strip().split("\n"))]
     eq(got, [("session:delete", "NULL", {"uuid": sids[0], "user_agent": "Agent-One/1.0",
                                          "ip": "127.0.0.1"}),
-             ("session:delete-all", "NULL", {"deleted": 1}),
+             ("session:delete-all", "NULL", {"deleted": 1, "user_agent": "unknown"}),
              ("session:delete", "NULL", {"uuid": sids[2], "user_agent": "Agent-Three/3.0",
                                          "ip": "127.0.0.1"}),
-             ("session:delete-all", key_uuid, {"deleted": 0})], "session activity")
+             ("session:delete-all", key_uuid, {"deleted": 0, "user_agent": "unknown"})],
+       "session activity (the requester's user agent is recorded too)")
     eq([list(g[2].keys()) for g in got][0], ["uuid", "user_agent", "ip"], "data key order")
 
 

@@ -1075,7 +1075,8 @@ def activity_rows(ctx):
     eq(data, {"uuid": caller["uuid"], "identifier": caller["key_start"], "name": "caller",
               "allowed_ips": ["127.0.0.1/32", "2001:db8::/32"],
               "user_permissions": ALL_KEY_PERMS + ["account.infos"], "admin_permissions": [],
-              "server_permissions": ["control.start"], "expires": None}, "create data")
+              "server_permissions": ["control.start"], "expires": None,
+              "user_agent": "unknown"}, "create data")
 
     # everything below by the key, as the key's user
     t, tkey = a.create("target", user=["account.infos"], ips=["10.0.0.1"], key=ckey,
@@ -1086,7 +1087,7 @@ def activity_rows(ctx):
                  {"uuid": t["uuid"], "identifier": t["key_start"], "name": "target",
                   "allowed_ips": ["10.0.0.1/32"], "user_permissions": ["account.infos"],
                   "admin_permissions": [], "server_permissions": [],
-                  "expires": utc_ts(when)}), "create by key")
+                  "expires": utc_ts(when), "user_agent": "unknown"}), "create by key")
 
     r = a.k(ckey, "PATCH", f"{KEYS}/{t['uuid']}", {"name": "target2", "expires": None,
                                                    "server_permissions": ["control.start"]})
@@ -1096,7 +1097,8 @@ def activity_rows(ctx):
                {"uuid": t["uuid"], "identifier": t["key_start"], "name": "target2",
                 "allowed_ips": ["10.0.0.1/32"], "user_permissions": ["account.infos"],
                 "admin_permissions": [], "server_permissions": ["control.start"],
-                "expires": None})], "update row: the key's fields after the change")
+                "expires": None, "user_agent": "unknown"})],
+       "update row: the key's fields after the change")
 
     r = a.k(ckey, "POST", f"{KEYS}/{t['uuid']}/recreate")
     eq(r.status, 200, f"recreate: {r!r}")
@@ -1104,21 +1106,24 @@ def activity_rows(ctx):
     hunt(ctx, new)
     rows = activity(ctx, a.uuid, "api-key:recreate")
     eq(rows, [(caller["uuid"], "127.0.0.1",
-               {"uuid": t["uuid"], "identifier": new[:16], "name": "target2"})], "recreate row")
+               {"uuid": t["uuid"], "identifier": new[:16], "name": "target2",
+                "user_agent": "unknown"})], "recreate row")
 
     # the delete from another address: the row records it
     r = a.k(ckey, "DELETE", f"{KEYS}/{t['uuid']}")
     eq(r.status, 200, f"delete: {r!r}")
     rows = activity(ctx, a.uuid, "api-key:delete")
     eq(rows, [(caller["uuid"], "127.0.0.1",
-               {"uuid": t["uuid"], "identifier": new[:16], "name": "target2"})], "delete row")
+               {"uuid": t["uuid"], "identifier": new[:16], "name": "target2",
+                "user_agent": "unknown"})], "delete row")
     # by session: api_key_uuid empty
     s, _ = a.create("by session")
     r = a.s("DELETE", f"{KEYS}/{s['uuid']}", headers={"X-Forwarded-For": "198.51.100.23"})
     eq(r.status, 200, f"session delete: {r!r}")
     rows = activity(ctx, a.uuid, "api-key:delete")
     eq(rows[-1], (None, "198.51.100.23",
-                  {"uuid": s["uuid"], "identifier": s["key_start"], "name": "by session"}),
+                  {"uuid": s["uuid"], "identifier": s["key_start"], "name": "by session",
+                   "user_agent": "unknown"}),
        "session delete row, client IP behind the proxy")
     # an IPv6 client is recorded as a plain address
     s, _ = a.create("v6 session")

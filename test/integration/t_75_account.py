@@ -73,7 +73,8 @@ def profile_patch(ctx):
                      db="panel_acct75").splitlines()
     eq(json.loads(row[0]), {"username": "acct_a", "name_first": "Ada", "name_last": "Administrator",
                             "language": "en", "toast_position": "top_left",
-                            "start_on_grouped_servers": True}, "account:update data")
+                            "start_on_grouped_servers": True, "user_agent": "unknown"},
+       "account:update data, with the requester's user agent")
 
 
 @test
@@ -97,7 +98,8 @@ def email_change_confirms_the_password(ctx):
     data = ctx.db.sql("SELECT a.data FROM user_activities a JOIN users u ON u.uuid = a.user_uuid "
                       "WHERE u.username = 'acct_e' AND a.event = 'account:email-changed'",
                       db="panel_acct75").strip()
-    eq(json.loads(data), {"old": "acct_e@example.com", "new": "new-e@example.com"}, "activity")
+    eq(json.loads(data), {"old": "acct_e@example.com", "new": "new-e@example.com",
+                          "user_agent": "unknown"}, "activity")
 
 
 @test
