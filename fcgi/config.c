@@ -85,6 +85,16 @@ static const struct cfg_key keys[] = {
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
+struct argon2_params
+config_argon2(const struct config *cfg)
+{
+	struct argon2_params p = {(unsigned long)cfg->argon2_time,
+				  (unsigned long)cfg->argon2_memory_kib,
+				  (unsigned long)cfg->argon2_parallelism};
+
+	return p;
+}
+
 const char *
 config_default_path(void)
 {

@@ -184,16 +184,6 @@ static const char *const toast_positions[] = {"top_left",      "top_center",
 					      "top_right",     "bottom_left",
 					      "bottom_center", "bottom_right"};
 
-/* The body's string field, or def when absent or null. */
-static const char *
-body_str_or(struct req *req, const char *name, const char *def)
-{
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(req->json, name, &v);
-	return v ? json_object_get_string(v) : def;
-}
-
 /* 409 account is frozen (self-service changes only, contract 2.6). */
 static bool
 not_frozen(struct req *req)
@@ -232,11 +222,11 @@ handle_profile(struct req *req)
 	enum perr e;
 	size_t i;
 
-	username = body_str_or(req, "username", p->user.username);
-	first = body_str_or(req, "name_first", p->user.name_first);
-	last = body_str_or(req, "name_last", p->user.name_last);
-	lang = body_str_or(req, "language", p->user.language);
-	toast = body_str_or(req, "toast_position", p->user.toast_position);
+	username = req_body_str(req, "username", p->user.username);
+	first = req_body_str(req, "name_first", p->user.name_first);
+	last = req_body_str(req, "name_last", p->user.name_last);
+	lang = req_body_str(req, "language", p->user.language);
+	toast = req_body_str(req, "toast_position", p->user.toast_position);
 	if (json_object_object_get_ex(req->json, "start_on_grouped_servers",
 				      &v) &&
 	    v != NULL)
@@ -331,7 +321,7 @@ handle_profile(struct req *req)
 static bool
 current_password_ok(struct req *req)
 {
-	const char *pw = body_str_or(req, "password", "");
+	const char *pw = req_body_str(req, "password", "");
 	struct db_arg args[1] = {DB_STR(req->principal->user.uuid)};
 	struct db_res res;
 	bool ok;
@@ -366,7 +356,7 @@ static void
 handle_email(struct req *req)
 {
 	const struct principal *p = req->principal;
-	const char *email = body_str_or(req, "email", ""), *msg;
+	const char *email = req_body_str(req, "email", ""), *msg;
 	struct db_arg args[2];
 	struct json_object *d;
 	enum perr e;
@@ -413,16 +403,14 @@ static void
 handle_password(struct req *req)
 {
 	const struct principal *p = req->principal;
-	struct argon2_params ap = {(unsigned long)req->cfg->argon2_time,
-				   (unsigned long)req->cfg->argon2_memory_kib,
-				   (unsigned long)req->cfg->argon2_parallelism};
+	struct argon2_params ap = config_argon2(req->cfg);
 	struct db_arg args[2];
 	char *hash;
 	enum perr e;
 
 	if (!not_frozen(req) || !current_password_ok(req))
 		return;
-	hash = crypto_password_hash(body_str_or(req, "new_password", ""), &ap);
+	hash = crypto_password_hash(req_body_str(req, "new_password", ""), &ap);
 	if (hash == NULL) {
 		response_fail(req, PERR_SYS);
 		return;

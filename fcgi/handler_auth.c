@@ -43,16 +43,6 @@ make_dummy(void)
 	crypto_wipe(pw, sizeof(pw));
 }
 
-static struct argon2_params
-params(const struct req *req)
-{
-	struct argon2_params p = {(unsigned long)req->cfg->argon2_time,
-				  (unsigned long)req->cfg->argon2_memory_kib,
-				  (unsigned long)req->cfg->argon2_parallelism};
-
-	return p;
-}
-
 /*
  * The same work as a real verification, for an unknown user or an account
  * without a password, so timing does not tell which case it was.
@@ -60,7 +50,7 @@ params(const struct req *req)
 static void
 burn_verify(struct req *req, const char *password)
 {
-	struct argon2_params p = params(req);
+	struct argon2_params p = config_argon2(req->cfg);
 	bool rehash;
 
 	dummy_params = p;
@@ -96,7 +86,7 @@ handle_login(struct req *req)
 {
 	struct json_object *o, *v;
 	const char *who, *password, *stored;
-	struct argon2_params ap = params(req);
+	struct argon2_params ap = config_argon2(req->cfg);
 	const struct settings *s;
 	struct user_row u = {0};
 	struct db_arg args[2];
@@ -209,15 +199,6 @@ static const struct rl_rule RL_FORGOT_EMAIL = {
 static const struct rl_rule RL_RESET = {"auth/password/reset",
 					"auth_password_reset", 10, 300};
 
-static const char *
-body_str(struct req *req, const char *name)
-{
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(req->json, name, &v);
-	return v ? json_object_get_string(v) : "";
-}
-
 static const struct jfield register_fields[] = {
 	{"username", JF_STRING, true, false, 3, 15},
 	{"email", JF_STRING, true, false, 0, 0},
@@ -236,9 +217,9 @@ static const struct jfield register_fields[] = {
 static void
 handle_register(struct req *req)
 {
-	const char *username = body_str(req, "username");
-	const char *email = body_str(req, "email"), *msg;
-	struct argon2_params ap = params(req);
+	const char *username = req_body_str(req, "username", "");
+	const char *email = req_body_str(req, "email", ""), *msg;
+	struct argon2_params ap = config_argon2(req->cfg);
 	const struct settings *s;
 	struct json_object *o;
 	struct db_arg args[1];
@@ -270,13 +251,14 @@ handle_register(struct req *req)
 	}
 	if (!ratelimit_hit(req, &RL_REGISTER, req->client_ip))
 		return;
-	hash = crypto_password_hash(body_str(req, "password"), &ap);
+	hash = crypto_password_hash(req_body_str(req, "password", ""), &ap);
 	if (hash == NULL) {
 		response_fail(req, PERR_SYS);
 		return;
 	}
-	e = user_create(req->db, username, email, body_str(req, "name_first"),
-			body_str(req, "name_last"), hash, false, uuid);
+	e = user_create(req->db, username, email,
+			req_body_str(req, "name_first", ""),
+			req_body_str(req, "name_last", ""), hash, false, uuid);
 	crypto_free_str(hash);
 	if (e == PERR_CONFLICT) {
 		response_error(req, 400,
@@ -382,7 +364,7 @@ send_reset(struct req *req, const char *uuid, const char *email)
 static void
 handle_forgot(struct req *req)
 {
-	const char *email = body_str(req, "email"), *msg;
+	const char *email = req_body_str(req, "email", ""), *msg;
 	struct db_arg args[1];
 	struct db_res res;
 	enum perr e;
@@ -427,8 +409,8 @@ static const struct jfield reset_fields[] = {
 static void
 handle_reset(struct req *req)
 {
-	const char *token = body_str(req, "token");
-	struct argon2_params ap = params(req);
+	const char *token = req_body_str(req, "token", "");
+	struct argon2_params ap = config_argon2(req->cfg);
 	unsigned char hash[CRYPTO_SHA256_LEN];
 	char id[CRYPTO_UUID_BUFSZ], uuid[CRYPTO_UUID_BUFSZ], *pw;
 	struct db_arg args[2];
@@ -462,7 +444,7 @@ handle_reset(struct req *req)
 		response_error(req, 400, "invalid or expired token");
 		return;
 	}
-	pw = crypto_password_hash(body_str(req, "new_password"), &ap);
+	pw = crypto_password_hash(req_body_str(req, "new_password", ""), &ap);
 	if (pw == NULL) {
 		response_fail(req, PERR_SYS);
 		return;

@@ -99,15 +99,6 @@ recovery_hash(const struct req *req, const char *uuid, const char *code,
 	crypto_wipe(data, sizeof(data));
 }
 
-static const char *
-body_str(struct req *req, const char *name)
-{
-	struct json_object *v = NULL;
-
-	json_object_object_get_ex(req->json, name, &v);
-	return v ? json_object_get_string(v) : "";
-}
-
 /* Takes a TOTP step once: 0 = taken now, 1 = used before, else -1. */
 static int
 take_step(struct req *req, const char *uuid, uint64_t step)
@@ -242,8 +233,8 @@ static void
 handle_enable(struct req *req)
 {
 	const struct principal *p = req->principal;
-	const char *code = body_str(req, "code"),
-		   *pw = body_str(req, "password");
+	const char *code = req_body_str(req, "code", ""),
+		   *pw = req_body_str(req, "password", "");
 	struct json_object *codes, *o;
 	struct db_arg args[2];
 	uint64_t step;
@@ -374,8 +365,8 @@ static void
 handle_disable(struct req *req)
 {
 	const struct principal *p = req->principal;
-	const char *code = body_str(req, "code"),
-		   *pw = body_str(req, "password");
+	const char *code = req_body_str(req, "code", ""),
+		   *pw = req_body_str(req, "password", "");
 	const char *msg, *using = NULL;
 	struct db_arg args[2];
 	struct tfa t;
@@ -452,7 +443,7 @@ static const struct jfield checkpoint_fields[] = {
 static void
 handle_checkpoint(struct req *req)
 {
-	const char *code = body_str(req, "code");
+	const char *code = req_body_str(req, "code", "");
 	const char *msg, *using = NULL;
 	char uuid[37], nonce[SESSION_CHECKPOINT_NONCE_LEN + 1];
 	const struct settings *s;
@@ -464,9 +455,9 @@ handle_checkpoint(struct req *req)
 	bool failed;
 	enum perr e;
 
-	if (!session_checkpoint_verify(req->cfg,
-				       body_str(req, "confirmation_token"),
-				       time(NULL), uuid, nonce)) {
+	if (!session_checkpoint_verify(
+		    req->cfg, req_body_str(req, "confirmation_token", ""),
+		    time(NULL), uuid, nonce)) {
 		response_error(req, 400, "invalid confirmation token");
 		return;
 	}

@@ -61,16 +61,6 @@ load(struct config *cfg)
 	return 1;
 }
 
-static struct argon2_params
-argon_params(const struct config *cfg)
-{
-	struct argon2_params p = {(unsigned long)cfg->argon2_time,
-				  (unsigned long)cfg->argon2_memory_kib,
-				  (unsigned long)cfg->argon2_parallelism};
-
-	return p;
-}
-
 /*
  * The new password: a line on stdin when stdin is not a terminal and holds
  * one, else generated (and *generated set). Caller wipes and frees.
@@ -106,7 +96,7 @@ read_or_generate_password(bool *generated)
 static char *
 new_password(const struct config *cfg, char **hash_out, bool *generated)
 {
-	struct argon2_params ap = argon_params(cfg);
+	struct argon2_params ap = config_argon2(cfg);
 	const char *msg;
 	char *pw = read_or_generate_password(generated);
 

@@ -61,6 +61,17 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->status = 200;
 }
 
+const char *
+req_body_str(const struct req *req, const char *name, const char *def)
+{
+	struct json_object *v = NULL;
+
+	if (req->json == NULL)
+		return def;
+	json_object_object_get_ex(req->json, name, &v);
+	return v ? json_object_get_string(v) : def;
+}
+
 struct json_object *
 req_own(struct req *req, struct json_object *o)
 {

@@ -359,9 +359,7 @@ bool
 user_password_matches(const struct config *cfg, const char *stored,
 		      const char *password)
 {
-	struct argon2_params p = {(unsigned long)cfg->argon2_time,
-				  (unsigned long)cfg->argon2_memory_kib,
-				  (unsigned long)cfg->argon2_parallelism};
+	struct argon2_params p = config_argon2(cfg);
 	bool rehash;
 
 	return stored == NULL ||

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "crypto.h"
+
 struct cidr;
 
 #define CONFIG_MAX_COOKIE_KEYS 8
@@ -55,6 +57,10 @@ struct config {
 	/* the file this came from */
 	char *path;
 };
+
+/* The configured Argon2id parameters (argon2_time, _memory_kib,
+ * _parallelism). */
+struct argon2_params config_argon2(const struct config *cfg);
 
 /* The path: $PANEL_FCGI_CONFIG, else SYSCONFDIR/panel-fcgi.conf. */
 const char *config_default_path(void);

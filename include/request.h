@@ -62,6 +62,9 @@ void req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	       struct db *db);
 void req_end(struct req *req);
 
+/* The body's string field name (borrowed), or def when absent or null. */
+const char *req_body_str(const struct req *req, const char *name,
+			 const char *def);
 /* Keeps o (may be NULL) until req_end releases it; returns o. */
 struct json_object *req_own(struct req *req, struct json_object *o);
 /* The User-Agent header cut to 255 bytes (on a character boundary), or
