@@ -87,7 +87,6 @@ handle_login(struct req *req)
 	struct json_object *o, *v;
 	const char *who, *password, *stored;
 	struct argon2_params ap = config_argon2(req->cfg);
-	const struct settings *s;
 	struct user_row u = {0};
 	struct db_arg args[2];
 	struct db_res res;
@@ -168,23 +167,10 @@ handle_login(struct req *req)
 		response_json(req, 200, o);
 		return;
 	}
-	e = session_create(req, u.uuid);
-	if (e == PERR_OK)
-		e = settings_current(req->db, req->cfg->settings_cache_seconds,
-				     &s);
-	if (e != PERR_OK) {
-		json_object_put(o);
-		req->set_cookie = NULL;
-		response_fail(req, e);
-		return;
-	}
-	activity_log(req, u.uuid, "auth:success", auth_data(req, "password"));
-	ADD(o, "type", json_object_new_string("completed"));
-	ADD(o, "user",
-	    user_full_json(&u, user_requires_two_factor(
-				       &u, settings_get(s, "app::two_factor_"
-							   "requirement"))));
-	response_json(req, 200, o);
+	json_object_put(o);
+	if (session_complete_login(req, &u, true))
+		activity_log(req, u.uuid, "auth:success",
+			     auth_data(req, "password"));
 }
 
 /* ---- registration ---------------------------------------------------------
@@ -221,9 +207,6 @@ handle_register(struct req *req)
 	const char *email = req_body_str(req, "email", ""), *msg;
 	struct argon2_params ap = config_argon2(req->cfg);
 	const struct settings *s;
-	struct json_object *o;
-	struct db_arg args[1];
-	struct db_res res;
 	struct user_row u;
 	char uuid[CRYPTO_UUID_BUFSZ], *hash;
 	enum perr e;
@@ -265,30 +248,13 @@ handle_register(struct req *req)
 			       "user with username or email already exists");
 		return;
 	}
-	args[0] = DB_STR(uuid);
 	if (e == PERR_OK)
-		e = db_exec(req->db, STMT_USER_BY_UUID, args, 1, &res);
-	if (e == PERR_OK && res.nrows != 1) {
-		db_res_free(&res);
-		e = PERR_DB;
-	}
+		e = session_load_user(req, uuid, &u);
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;
 	}
-	user_row_read(req, &res, 0, 0, &u);
-	db_res_free(&res);
-	e = session_create(req, uuid);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	o = json_object_new_object();
-	ADD(o, "user",
-	    user_full_json(&u, user_requires_two_factor(
-				       &u, settings_get(s, "app::two_factor_"
-							   "requirement"))));
-	response_json(req, 200, o);
+	(void)session_complete_login(req, &u, false);
 }
 
 /* ---- password reset -------------------------------------------------------

@@ -446,11 +446,10 @@ handle_checkpoint(struct req *req)
 	const char *code = req_body_str(req, "code", "");
 	const char *msg, *using = NULL;
 	char uuid[37], nonce[SESSION_CHECKPOINT_NONCE_LEN + 1];
-	const struct settings *s;
 	struct user_row u;
 	struct db_arg args[2];
 	struct db_res res;
-	struct json_object *o, *d;
+	struct json_object *d;
 	struct tfa t;
 	bool failed;
 	enum perr e;
@@ -509,36 +508,16 @@ handle_checkpoint(struct req *req)
 		response_fail(req, e);
 		return;
 	}
-	e = db_exec(req->db, STMT_USER_BY_UUID, args, 1, &res);
-	if (e == PERR_OK && res.nrows != 1) {
-		db_res_free(&res);
-		e = PERR_NOENT;
-	}
+	e = session_load_user(req, uuid, &u);
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;
 	}
-	user_row_read(req, &res, 0, 0, &u);
-	db_res_free(&res);
-	e = session_create(req, uuid);
-	if (e == PERR_OK)
-		e = settings_current(req->db, req->cfg->settings_cache_seconds,
-				     &s);
-	if (e != PERR_OK) {
-		req->set_cookie = NULL;
-		response_fail(req, e);
-		return;
+	if (session_complete_login(req, &u, false)) {
+		d = json_object_new_object();
+		ADD(d, "using", json_object_new_string(using));
+		activity_log(req, uuid, "auth:success", d);
 	}
-	d = json_object_new_object();
-	ADD(d, "using", json_object_new_string(using));
-	ADD(d, "user_agent", json_object_new_string(req_user_agent(req)));
-	activity_log(req, uuid, "auth:success", d);
-	o = json_object_new_object();
-	ADD(o, "user",
-	    user_full_json(&u, user_requires_two_factor(
-				       &u, settings_get(s, "app::two_factor_"
-							   "requirement"))));
-	response_json(req, 200, o);
 }
 
 #define NF(t) (sizeof(t) / sizeof((t)[0]))

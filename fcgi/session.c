@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
 #include "config.h"
 #include "crypto.h"
 #include "db.h"
@@ -13,6 +15,7 @@
 #include "request.h"
 #include "response.h"
 #include "session.h"
+#include "settings.h"
 
 #define TAG_HEX (2 * CRYPTO_SHA256_LEN)
 #define SIGNED_LEN (SESSION_COOKIE_LEN - 1 - TAG_HEX)
@@ -287,5 +290,51 @@ session_checkpoint_verify(const struct config *cfg, const char *token,
 	memcpy(nonce_out, token + SESSION_CHECKPOINT_NONCE_AT,
 	       SESSION_CHECKPOINT_NONCE_LEN);
 	nonce_out[SESSION_CHECKPOINT_NONCE_LEN] = '\0';
+	return true;
+}
+
+enum perr
+session_load_user(struct req *req, const char *uuid, struct user_row *u)
+{
+	struct db_arg args[1] = {DB_STR(uuid)};
+	struct db_res res;
+	enum perr e;
+
+	e = db_exec(req->db, STMT_USER_BY_UUID, args, 1, &res);
+	if (e != PERR_OK)
+		return e;
+	if (res.nrows == 1)
+		user_row_read(req, &res, 0, 0, u);
+	e = res.nrows == 1 ? PERR_OK : PERR_NOENT;
+	db_res_free(&res);
+	return e;
+}
+
+bool
+session_complete_login(struct req *req, const struct user_row *u, bool typed)
+{
+	const struct settings *s;
+	struct json_object *o;
+	enum perr e;
+
+	e = session_create(req, u->uuid);
+	if (e == PERR_OK)
+		e = settings_current(req->db, req->cfg->settings_cache_seconds,
+				     &s);
+	if (e != PERR_OK) {
+		req->set_cookie = NULL;
+		response_fail(req, e);
+		return false;
+	}
+	o = json_object_new_object();
+	if (typed)
+		json_object_object_add(o, "type",
+				       json_object_new_string("completed"));
+	json_object_object_add(
+		o, "user",
+		user_full_json(u, user_requires_two_factor(
+					  u, settings_get(s, "app::two_factor_"
+							     "requirement"))));
+	response_json(req, 200, o);
 	return true;
 }

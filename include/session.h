@@ -68,6 +68,19 @@ session_checkpoint_verify(const struct config *cfg, const char *token,
 			  time_t now, char uuid_out[37],
 			  char nonce_out[SESSION_CHECKPOINT_NONCE_LEN + 1]);
 
+/*
+ * The end of every successful login (password, checkpoint, registration):
+ * creates the session, sets the cookie and answers 200 with the FullUser,
+ * as {"type":"completed","user":...} when typed, else {"user":...}. On a
+ * database failure answers 503/500 without a cookie and returns false.
+ */
+struct user_row;
+bool session_complete_login(struct req *req, const struct user_row *u,
+			    bool typed);
+/* Loads user uuid (USER_COLS) into u; PERR_NOENT when it is gone. */
+enum perr session_load_user(struct req *req, const char *uuid,
+			    struct user_row *u);
+
 /* Creates a session row for user_uuid and sets the cookie on req. */
 enum perr session_create(struct req *req, const char *user_uuid);
 /* Set-Cookie for value expiring at expires ("" and now + 2 s clears). */
