@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,39 +151,9 @@ user_create(struct db *db, const char *username, const char *email,
 	return e;
 }
 
-enum perr
-user_disable_two_factor(struct db *db, const char *who)
-{
-	struct db_arg args[1] = {DB_STR(who)};
-	struct db_arg lookup[2] = {DB_STR(who), DB_STR(who)};
-	struct db_res res;
-	enum perr e;
-
-	e = db_exec(db, STMT_USER_BY_USERNAME, lookup, 2, &res);
-	if (e != PERR_OK)
-		return e;
-	if (res.nrows != 1) {
-		db_res_free(&res);
-		return PERR_NOENT;
-	}
-	args[0] = DB_STR(db_cell(&res, 0, 0));
-	e = db_tx_begin(db);
-	if (e == PERR_OK)
-		e = db_exec(db, STMT_RECOVERY_DELETE_ALL, args, 1, NULL);
-	if (e == PERR_OK)
-		e = db_exec(db, STMT_USER_TOTP_DISABLE, args, 1, NULL);
-	if (e == PERR_OK)
-		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
-	if (e == PERR_OK)
-		e = db_tx_commit(db);
-	else
-		db_tx_rollback(db);
-	db_res_free(&res);
-	return e;
-}
-
-enum perr
-user_set_password(struct db *db, const char *who, const char *password_hash)
+/* The uuid of the user with this username or e-mail; PERR_NOENT if none. */
+static enum perr
+find_user(struct db *db, const char *who, char uuid[CRYPTO_UUID_BUFSZ])
 {
 	struct db_arg args[2] = {DB_STR(who), DB_STR(who)};
 	struct db_res res;
@@ -191,27 +162,65 @@ user_set_password(struct db *db, const char *who, const char *password_hash)
 	e = db_exec(db, STMT_USER_BY_USERNAME, args, 2, &res);
 	if (e != PERR_OK)
 		return e;
-	if (res.nrows != 1) {
-		db_res_free(&res);
-		return PERR_NOENT;
-	}
-	/* The new password and the end of every session, together. */
-	e = db_tx_begin(db);
-	if (e == PERR_OK) {
-		args[0] = DB_STR(password_hash);
-		args[1] = DB_STR(db_cell(&res, 0, 0));
-		e = db_exec(db, STMT_USER_SET_PASSWORD, args, 2, NULL);
-	}
-	if (e == PERR_OK) {
-		args[0] = DB_STR(db_cell(&res, 0, 0));
-		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
-	}
+	e = res.nrows == 1 ? PERR_OK : PERR_NOENT;
 	if (e == PERR_OK)
-		e = db_tx_commit(db);
-	else
-		db_tx_rollback(db);
+		snprintf(uuid, CRYPTO_UUID_BUFSZ, "%s", db_cell(&res, 0, 0));
 	db_res_free(&res);
 	return e;
+}
+
+/* Ends the transaction db_tx_begin started: commit when e is PERR_OK. */
+static enum perr
+finish_tx(struct db *db, enum perr e)
+{
+	if (e == PERR_OK)
+		return db_tx_commit(db);
+	db_tx_rollback(db);
+	return e;
+}
+
+enum perr
+user_disable_two_factor(struct db *db, const char *who)
+{
+	char uuid[CRYPTO_UUID_BUFSZ];
+	struct db_arg args[1];
+	enum perr e = find_user(db, who, uuid);
+
+	if (e != PERR_OK)
+		return e;
+	args[0] = DB_STR(uuid);
+	e = db_tx_begin(db);
+	if (e != PERR_OK)
+		return e;
+	e = db_exec(db, STMT_RECOVERY_DELETE_ALL, args, 1, NULL);
+	if (e == PERR_OK)
+		e = db_exec(db, STMT_USER_TOTP_DISABLE, args, 1, NULL);
+	if (e == PERR_OK)
+		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	return finish_tx(db, e);
+}
+
+enum perr
+user_set_password(struct db *db, const char *who, const char *password_hash)
+{
+	char uuid[CRYPTO_UUID_BUFSZ];
+	struct db_arg args[2];
+	enum perr e = find_user(db, who, uuid);
+
+	if (e != PERR_OK)
+		return e;
+	/* The new password and the end of every session, together. */
+	e = db_tx_begin(db);
+	if (e != PERR_OK)
+		return e;
+	args[0] = DB_STR(password_hash);
+	args[1] = DB_STR(uuid);
+	e = db_exec(db, STMT_USER_SET_PASSWORD, args, 2, NULL);
+	if (e == PERR_OK) {
+		args[0] = DB_STR(uuid);
+		e = db_exec(db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	}
+	return finish_tx(db, e);
 }
 
 /* ---- user rows ----------------------------------------------------------- */
