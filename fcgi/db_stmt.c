@@ -7,6 +7,7 @@
 #include "autoconf.h"
 
 #include "db_stmt.h"
+#include "server.h"
 #include "user.h"
 
 #define R STMT_RETRY
@@ -18,6 +19,10 @@
 	"k.admin_permissions, k.server_permissions, k.last_used, k.expires, "  \
 	"k.created"
 #define USER_JOIN "users u LEFT JOIN roles r ON r.uuid = u.role_uuid"
+/* contract 7.1: name, owner username or owner e-mail */
+#define SERVER_SEARCH                                                          \
+	"(? IS NULL OR s.name LIKE CONCAT('%', ?, '%') OR o.username LIKE "    \
+	"CONCAT('%', ?, '%') OR o.email LIKE CONCAT('%', ?, '%'))"
 
 const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* STMT_TX_BEGIN */
@@ -234,4 +239,22 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	 R},
 	/* STMT_RESET_DELETE: uuid. 1 row: this request redeemed it */
 	{"DELETE FROM user_password_resets WHERE uuid = ?", 0},
+	/* STMT_SERVER_LIST_MINE: user (subuser join), user (owner), search x4,
+	 * limit, offset -> SERVER_COLS, total: owned or subuser servers */
+	{"SELECT " SERVER_COLS ", COUNT(*) OVER () FROM " SERVER_JOIN
+	 " JOIN users o ON o.uuid = s.owner_uuid WHERE (s.owner_uuid = ? OR "
+	 "su.user_uuid IS NOT NULL) AND " SERVER_SEARCH
+	 " ORDER BY s.created, s.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_SERVER_LIST_OTHER: the same arguments -> everyone else's */
+	{"SELECT " SERVER_COLS ", COUNT(*) OVER () FROM " SERVER_JOIN
+	 " JOIN users o ON o.uuid = s.owner_uuid WHERE s.owner_uuid <> ? AND "
+	 "su.user_uuid IS NULL AND " SERVER_SEARCH
+	 " ORDER BY s.created, s.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_SERVER_BY_UUID: user (subuser join), uuid -> SERVER_COLS */
+	{"SELECT " SERVER_COLS " FROM " SERVER_JOIN " WHERE s.uuid = ?", R},
+	/* STMT_SERVER_BY_SHORT: user (subuser join), uuid_short */
+	{"SELECT " SERVER_COLS " FROM " SERVER_JOIN " WHERE s.uuid_short = ?",
+	 R},
 };

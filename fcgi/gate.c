@@ -127,8 +127,8 @@ gate_run(struct req *req)
 	return true;
 }
 
-static bool
-deny(struct req *req, const char *perm)
+bool
+gate_deny(struct req *req, const char *perm)
 {
 	response_error(req, 403,
 		       arena_printf(&req->arena,
@@ -146,19 +146,23 @@ gate_user_permission(struct req *req, const char *perm)
 
 	if (p->method == AUTH_SESSION || perm_list_has(&key, perm))
 		return true;
-	return deny(req, perm);
+	return gate_deny(req, perm);
 }
 
 bool
-gate_admin_permission(struct req *req, const char *perm)
+gate_has_admin_permission(const struct req *req, const char *perm)
 {
 	const struct principal *p = req->principal;
 	struct perm_list role = {p->user.role_admin_permissions};
 	struct perm_list key = {p->key_admin};
 
 	if (!p->user.admin && !perm_list_has(&role, perm))
-		return deny(req, perm);
-	if (p->method == AUTH_APIKEY && !perm_list_has(&key, perm))
-		return deny(req, perm);
-	return true;
+		return false;
+	return p->method != AUTH_APIKEY || perm_list_has(&key, perm);
+}
+
+bool
+gate_admin_permission(struct req *req, const char *perm)
+{
+	return gate_has_admin_permission(req, perm) || gate_deny(req, perm);
 }

@@ -105,25 +105,19 @@ page_offset(const struct page *pg)
 }
 
 void
-page_list(struct req *req, enum stmt id, const char *owner, const char *key,
-	  page_row_fn row_json)
+page_answer(struct req *req, const struct page *pg, enum stmt id,
+	    struct db_arg *args, size_t nargs, const char *key,
+	    page_row_fn row_json)
 {
 	struct json_object *data, *o;
-	struct db_arg args[5];
 	struct db_res res;
-	struct page pg;
 	long long total = 0;
 	enum perr e;
 	size_t i;
 
-	if (!page_parse(req, &pg))
-		return;
-	args[0] = DB_STR(owner);
-	args[1] = DB_STR_OR_NULL(pg.search);
-	args[2] = DB_STR_OR_NULL(pg.search);
-	args[3] = DB_INT(pg.per_page);
-	args[4] = DB_INT(page_offset(&pg));
-	e = db_exec(req->db, id, args, 5, &res);
+	args[nargs - 2] = DB_INT(pg->per_page);
+	args[nargs - 1] = DB_INT(page_offset(pg));
+	e = db_exec(req->db, id, args, nargs, &res);
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;
@@ -137,6 +131,21 @@ page_list(struct req *req, enum stmt id, const char *owner, const char *key,
 		total = strtoll(db_cell(&res, 0, res.ncols - 1), NULL, 10);
 	db_res_free(&res);
 	o = json_object_new_object();
-	json_object_object_add(o, key, page_envelope(&pg, total, data));
+	json_object_object_add(o, key, page_envelope(pg, total, data));
 	response_json(req, 200, o);
+}
+
+void
+page_list(struct req *req, enum stmt id, const char *owner, const char *key,
+	  page_row_fn row_json)
+{
+	struct db_arg args[5];
+	struct page pg;
+
+	if (!page_parse(req, &pg))
+		return;
+	args[0] = DB_STR(owner);
+	args[1] = DB_STR_OR_NULL(pg.search);
+	args[2] = DB_STR_OR_NULL(pg.search);
+	page_answer(req, &pg, id, args, 5, key, row_json);
 }

@@ -22,6 +22,7 @@ static const struct route_group *const groups[] = {
 	&handler_account_group,	  /* /api/client/account, sessions */
 	&handler_keys_group,	  /* /api/client/account/api-keys */
 	&handler_twofactor_group, /* two-factor, login checkpoint */
+	&handler_servers_group,	  /* /api/client/servers */
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,
 #endif

@@ -43,5 +43,9 @@ bool gate_run(struct req *req);
 /* Contract 2.12; each sets the 403 response and returns false. */
 bool gate_user_permission(struct req *req, const char *perm);
 bool gate_admin_permission(struct req *req, const char *perm);
+/* The admin check without an answer (for silent fallbacks, contract 7.1). */
+bool gate_has_admin_permission(const struct req *req, const char *perm);
+/* Sets the 403 "you do not have permission ...: perm"; returns false. */
+bool gate_deny(struct req *req, const char *perm);
 
 #endif

@@ -18,6 +18,8 @@ extern const struct route_group handler_account_group;
 extern const struct route_group handler_keys_group;
 /* handler_twofactor.c: two-factor setup/enable/disable, login checkpoint */
 extern const struct route_group handler_twofactor_group;
+/* handler_servers.c: /api/client/servers */
+extern const struct route_group handler_servers_group;
 #ifdef PANEL_TEST_ROUTES
 /* handler_test.c: /api/test/... (only with --enable-test-routes) */
 extern const struct route_group handler_test_group;

@@ -37,5 +37,11 @@ typedef struct json_object *(*page_row_fn)(struct req *req,
 					   size_t row);
 void page_list(struct req *req, enum stmt id, const char *owner,
 	       const char *key, page_row_fn row_json);
+/* The second half of page_list for statements with other arguments: args
+ * has nargs slots, the last two of which (limit, offset) are filled here. */
+struct db_arg;
+void page_answer(struct req *req, const struct page *pg, enum stmt id,
+		 struct db_arg *args, size_t nargs, const char *key,
+		 page_row_fn row_json);
 
 #endif

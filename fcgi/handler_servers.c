@@ -1,0 +1,85 @@
+/*
+ * handler_servers.c: /api/client/servers (contract 7.1, 7.2). Client gate;
+ * the list needs the user permission servers.read, a single server the
+ * server gate (server.c).
+ */
+#include "autoconf.h"
+
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "db.h"
+#include "gate.h"
+#include "handler.h"
+#include "page.h"
+#include "request.h"
+#include "response.h"
+#include "server.h"
+
+/*
+ * GET /api/client/servers?page&per_page&search&other. Checks: pagination,
+ * then servers.read. other=true lists the servers the caller neither owns
+ * nor is a subuser of, when has_admin_permission(servers.read) holds; else
+ * (silently) the caller's own.
+ */
+static void
+handle_list(struct req *req)
+{
+	struct db_arg args[8];
+	const char *other = NULL;
+	struct page pg;
+	enum perr e;
+	bool others;
+	int i;
+
+	if (!page_parse(req, &pg))
+		return;
+	e = req_query(req, "other", &other);
+	if (e == PERR_OK && strcmp(other, "true") != 0 &&
+	    strcmp(other, "false") != 0)
+		e = PERR_INVAL;
+	if (e == PERR_INVAL) {
+		response_error(req, 400,
+			       "Failed to deserialize query string: other: "
+			       "provided string was not `true` or `false`");
+		return;
+	}
+	if (!gate_user_permission(req, "servers.read"))
+		return;
+	others = e == PERR_OK && strcmp(other, "true") == 0 &&
+		 gate_has_admin_permission(req, "servers.read");
+	args[0] = DB_STR(req->principal->user.uuid);
+	args[1] = DB_STR(req->principal->user.uuid);
+	for (i = 2; i < 6; i++)
+		args[i] = DB_STR_OR_NULL(pg.search);
+	page_answer(req, &pg,
+		    others ? STMT_SERVER_LIST_OTHER : STMT_SERVER_LIST_MINE,
+		    args, 8, "servers", server_client_json);
+}
+
+/* GET /api/client/servers/{server}: the server gate without its state
+ * checks, no permission. */
+static void
+handle_get(struct req *req)
+{
+	struct json_object *o;
+	struct server s;
+
+	if (!server_gate(req, req_path_param(req, "server"), true, &s))
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "server", json_object_get(s.json));
+	response_json(req, 200, o);
+}
+
+#define NF(t) (sizeof(t) / sizeof((t)[0]))
+
+static const struct route routes[] = {
+	{"GET", "/api/client/servers", GATE_CLIENT, NULL, BODY_NONE, NULL, 0,
+	 handle_list, 0},
+	{"GET", "/api/client/servers/{server}", GATE_CLIENT, NULL, BODY_NONE,
+	 NULL, 0, handle_get, 0},
+};
+
+const struct route_group handler_servers_group = {routes, NF(routes)};

@@ -1,0 +1,75 @@
+/*
+ * server.h: servers as the client routes see them (contract 2.11, 3.11,
+ * 7.1-7.3): one row shape with everything the client Server object shows,
+ * the server gate (identifier, visibility, state conflicts) and the server
+ * permission check.
+ */
+#ifndef PANEL_SERVER_H
+#define PANEL_SERVER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct req;
+struct db_res;
+struct json_object;
+
+/*
+ * The columns of a client server row; the statement binds the caller's uuid
+ * first (for the caller's subuser row, NULL when not a subuser).
+ */
+#define SERVER_COLS                                                            \
+	"s.uuid, s.uuid_short, sa.uuid, na.ip, na.ip_alias, na.port, "         \
+	"sa.notes, sa.created, e.uuid, e.name, e.description, "                \
+	"e.startup_commands, e.separate_port, e.features, e.docker_images, "   \
+	"e.created, LOWER(s.status), s.owner_uuid, s.suspended, "              \
+	"s.destination_node_uuid IS NOT NULL, l.uuid, l.name, l.flag, "        \
+	"n.uuid, n.name, n.maintenance_enabled, n.sftp_host, n.public_url, "   \
+	"n.url, n.sftp_port, s.name, s.description, s.cpu, s.memory, s.swap, " \
+	"s.disk, s.allocation_limit, s.database_limit, s.backup_limit, "       \
+	"s.schedule_limit, s.startup, s.image, s.auto_kill, "                  \
+	"LOWER(s.auto_start_behavior), s.timezone, s.created, su.permissions"
+#define SERVER_JOIN                                                            \
+	"servers s JOIN nodes n ON n.uuid = s.node_uuid JOIN locations l ON "  \
+	"l.uuid = n.location_uuid JOIN nest_eggs e ON e.uuid = s.egg_uuid "    \
+	"LEFT JOIN server_allocations sa ON sa.uuid = s.allocation_uuid LEFT " \
+	"JOIN node_allocations na ON na.uuid = sa.allocation_uuid LEFT JOIN "  \
+	"server_subusers su ON su.server_uuid = s.uuid AND su.user_uuid = ?"
+#define SERVER_NCOLS 47
+
+/* A server row the gate found, with the caller's relation to it. */
+struct server {
+	const char *uuid, *owner_uuid, *node_uuid, *status;
+	unsigned uuid_short;
+	bool suspended, transferring;
+	bool is_owner;
+	/* the caller's subuser permissions (owned by the request) or NULL */
+	struct json_object *subuser_permissions;
+	struct json_object *json; /* the client Server object, owned by the
+				     request */
+};
+
+/* The client Server object of row (SERVER_COLS from column 0), new, with
+ * permissions and is_owner computed for req's principal. */
+struct json_object *server_client_json(struct req *req,
+				       const struct db_res *res, size_t row);
+
+/*
+ * The server gate: resolves {server} (a UUID or the 8-hex short id), checks
+ * that the caller may see it (404 server not found) and, unless
+ * exempt_state, the 409 states (suspended for non-admins, transferring,
+ * installing, ...). False with the response set.
+ */
+bool server_gate(struct req *req, const char *ident, bool exempt_state,
+		 struct server *out);
+
+/* has_server_permission (contract 2.12) for a server the gate passed;
+ * false with the 403 set. */
+bool server_permission(struct req *req, const struct server *s,
+		       const char *perm);
+
+/* "Can see all servers" of the gate (contract 2.11): the role's admin
+ * servers.read when there is a role, else the admin flag. */
+bool server_sees_all(const struct req *req);
+
+#endif
