@@ -9,9 +9,11 @@
 #include "log.h"
 #include "request.h"
 
-void
-activity_log(struct req *req, const char *user_uuid, const char *event,
-	     struct json_object *data)
+/* One entry into the table of statement id: (user, impersonator, key,
+ * event, ip, data). */
+static void
+record(struct req *req, enum stmt id, const char *user_uuid, const char *event,
+       struct json_object *data)
 {
 	const struct principal *p = req->principal;
 	struct db_arg args[6];
@@ -25,17 +27,31 @@ activity_log(struct req *req, const char *user_uuid, const char *event,
 		json_object_object_add(
 			data, "user_agent",
 			json_object_new_string(req_user_agent(req)));
-	args[0] = DB_STR(user_uuid);
-	args[1] = DB_NULL; /* impersonation arrives with the admin issue */
+	args[0] = DB_STR_OR_NULL(user_uuid);
+	args[1] = DB_STR_OR_NULL(p != NULL ? p->impersonator_uuid : NULL);
 	args[2] = p != NULL && p->method == AUTH_APIKEY ? DB_STR(p->cred_uuid)
 							: DB_NULL;
 	args[3] = DB_STR(event);
 	args[4] = req->client_addr_ok ? DB_STR(req->client_ip) : DB_NULL;
 	args[5] = DB_STR(json_object_to_json_string_ext(
 		data, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	e = db_exec(req->db, STMT_ACTIVITY_INSERT, args, 6, NULL);
+	e = db_exec(req->db, id, args, 6, NULL);
 	if (e != PERR_OK)
 		log_warn(req, "activity %s not recorded: %s", event,
 			 perr_str(e));
 	json_object_put(data);
+}
+
+void
+activity_log(struct req *req, const char *user_uuid, const char *event,
+	     struct json_object *data)
+{
+	record(req, STMT_ACTIVITY_INSERT, user_uuid, event, data);
+}
+
+void
+activity_admin(struct req *req, const char *event, struct json_object *data)
+{
+	record(req, STMT_ADMIN_ACTIVITY_INSERT,
+	       req->principal ? req->principal->user.uuid : NULL, event, data);
 }

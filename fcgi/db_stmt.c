@@ -257,4 +257,9 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* STMT_SERVER_BY_SHORT: user (subuser join), uuid_short */
 	{"SELECT " SERVER_COLS " FROM " SERVER_JOIN " WHERE s.uuid_short = ?",
 	 R},
+	/* STMT_ADMIN_ACTIVITY_INSERT: user_uuid, impersonator_uuid,
+	 * api_key_uuid, event, ip, data */
+	{"INSERT INTO admin_activities (user_uuid, impersonator_uuid, "
+	 "api_key_uuid, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)",
+	 0},
 };

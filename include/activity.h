@@ -17,5 +17,11 @@ struct json_object;
  */
 void activity_log(struct req *req, const char *user_uuid, const char *event,
 		  struct json_object *data);
+/*
+ * The admin activity log (contract 12.3): event by the request's effective
+ * user, with the impersonator and API key of the principal; data as above.
+ */
+void activity_admin(struct req *req, const char *event,
+		    struct json_object *data);
 
 #endif

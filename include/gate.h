@@ -21,7 +21,10 @@ struct principal {
 	struct user_row user;
 	enum auth_method method;
 	char cred_uuid[CRYPTO_UUID_BUFSZ]; /* session or API key uuid */
-	bool require_two_factor;	   /* contract 2.7 */
+	/* the authenticated caller when the request runs as another user
+	 * (Calagopus-User header, contract 2.9), else NULL */
+	const char *impersonator_uuid;
+	bool require_two_factor; /* contract 2.7 */
 	/* API keys only: the key's lists (owned by the request) */
 	struct json_object *key_user, *key_admin, *key_server;
 };
