@@ -16,6 +16,7 @@ record(struct req *req, enum stmt id, const char *user_uuid, const char *event,
        struct json_object *data)
 {
 	const struct principal *p = req->principal;
+	const char *imp = p != NULL ? p->impersonator_uuid : NULL;
 	struct db_arg args[6];
 	enum perr e;
 
@@ -28,7 +29,7 @@ record(struct req *req, enum stmt id, const char *user_uuid, const char *event,
 			data, "user_agent",
 			json_object_new_string(req_user_agent(req)));
 	args[0] = DB_STR_OR_NULL(user_uuid);
-	args[1] = DB_STR_OR_NULL(p != NULL ? p->impersonator_uuid : NULL);
+	args[1] = DB_STR_OR_NULL(imp);
 	args[2] = p != NULL && p->method == AUTH_APIKEY ? DB_STR(p->cred_uuid)
 							: DB_NULL;
 	args[3] = DB_STR(event);
