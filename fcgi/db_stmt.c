@@ -262,4 +262,14 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"INSERT INTO admin_activities (user_uuid, impersonator_uuid, "
 	 "api_key_uuid, event, ip, data) VALUES (?, ?, ?, ?, ?, ?)",
 	 0},
+
+	/* -- group users -- */
+
+	/* -- group nodes -- */
+
+	/* -- group nests -- */
+
+	/* -- group settings -- */
+
+	/* -- group servers -- */
 };

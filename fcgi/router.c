@@ -23,6 +23,17 @@ static const struct route_group *const groups[] = {
 	&handler_keys_group,	  /* /api/client/account/api-keys */
 	&handler_twofactor_group, /* two-factor, login checkpoint */
 	&handler_servers_group,	  /* /api/client/servers */
+
+/* -- group users -- */
+
+/* -- group nodes -- */
+
+/* -- group nests -- */
+
+/* -- group settings -- */
+
+/* -- group servers -- */
+
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,
 #endif
@@ -78,6 +89,18 @@ req_path_param(const struct req *req, const char *name)
 		    p[1 + nlen] == '}')
 			return req->params[i];
 	}
+	return NULL;
+}
+
+const char *
+req_path_uuid(struct req *req, const char *name, int status, const char *msg)
+{
+	const char *v = req_path_param(req, name);
+	char *out = arena_alloc(&req->arena, 37);
+
+	if (v != NULL && uuid_normalize(v, out))
+		return out;
+	response_error(req, status, msg);
 	return NULL;
 }
 

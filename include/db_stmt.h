@@ -70,6 +70,17 @@ enum stmt {
 	STMT_SERVER_BY_UUID,
 	STMT_SERVER_BY_SHORT,
 	STMT_ADMIN_ACTIVITY_INSERT,
+
+	/* -- group users -- */
+
+	/* -- group nodes -- */
+
+	/* -- group nests -- */
+
+	/* -- group settings -- */
+
+	/* -- group servers -- */
+
 	STMT__MAX
 };
 

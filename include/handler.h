@@ -20,6 +20,16 @@ extern const struct route_group handler_keys_group;
 extern const struct route_group handler_twofactor_group;
 /* handler_servers.c: /api/client/servers */
 extern const struct route_group handler_servers_group;
+/* -- group users -- */
+
+/* -- group nodes -- */
+
+/* -- group nests -- */
+
+/* -- group settings -- */
+
+/* -- group servers -- */
+
 #ifdef PANEL_TEST_ROUTES
 /* handler_test.c: /api/test/... (only with --enable-test-routes) */
 extern const struct route_group handler_test_group;

@@ -83,6 +83,13 @@ const char *req_cookie(struct req *req, const char *name);
 enum perr req_query(struct req *req, const char *name, const char **out);
 /* Value of path parameter name of the matched route (router.c), or NULL. */
 const char *req_path_param(const struct req *req, const char *name);
+/*
+ * Path parameter name as a lowercase hyphenated UUID (in the arena); when
+ * it is not one, sets the error response status/msg (e.g. 400 "invalid
+ * user uuid", 404 "server not found") and returns NULL.
+ */
+const char *req_path_uuid(struct req *req, const char *name, int status,
+			  const char *msg);
 
 /*
  * Reads the body, at most max bytes. PERR_TOOBIG when CONTENT_LENGTH is over
