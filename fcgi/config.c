@@ -82,6 +82,8 @@ static const struct cfg_key keys[] = {
 	{"sql_dir", CFG_PATH, 1, 4096, PKGDATADIR "/sql", OFF(sql_dir), 0},
 	{"sendmail", CFG_STRING, 0, 4096, "/usr/sbin/sendmail -t -i",
 	 OFF(sendmail), 0},
+	{"daemon_timeout", CFG_INT, 1, 60, "5", OFF(daemon_timeout), 0},
+	{"daemon_ca_file", CFG_PATH, 0, 4096, "", OFF(daemon_ca_file), 0},
 };
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 

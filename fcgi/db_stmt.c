@@ -272,4 +272,6 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* -- group settings -- */
 
 	/* -- group servers -- */
+	/* STMT_NODE_DAEMON: uuid -> url, sealed token */
+	{"SELECT url, token FROM nodes WHERE uuid = ?", R},
 };

@@ -21,6 +21,7 @@
 #include "mail.h"
 #include "ratelimit.h"
 #include "request.h"
+#include "resetlink.h"
 #include "response.h"
 #include "session.h"
 #include "settings.h"
@@ -260,9 +261,6 @@ handle_register(struct req *req)
 /* ---- password reset -------------------------------------------------------
  */
 
-#define RESET_TOKEN_LEN 96
-#define RESET_START_LEN 16
-
 static const struct jfield forgot_fields[] = {
 	{"email", JF_STRING, true, false, 0, 0},
 	{"captcha", JF_STRING, false, true, 0, 0},
@@ -273,50 +271,21 @@ static const struct jfield forgot_fields[] = {
 static void
 send_reset(struct req *req, const char *uuid, const char *email)
 {
-	char token[RESET_TOKEN_LEN + 1], id[CRYPTO_UUID_BUFSZ];
-	unsigned char hash[CRYPTO_SHA256_LEN];
-	const struct settings *s;
-	struct db_arg args[4];
+	char token[RESETLINK_TOKEN_LEN + 1];
+	struct db_arg arg = DB_STR(uuid);
 	struct db_res res;
 	struct json_object *d;
 	long long recent = 1;
-	enum perr e;
 
-	args[0] = DB_STR(uuid);
-	if (db_exec(req->db, STMT_RESET_RECENT, args, 1, &res) == PERR_OK) {
+	if (db_exec(req->db, STMT_RESET_RECENT, &arg, 1, &res) == PERR_OK) {
 		if (res.nrows == 1 && db_cell(&res, 0, 0))
 			recent = strtoll(db_cell(&res, 0, 0), NULL, 10);
 		db_res_free(&res);
 	}
-	if (recent > 0 ||
-	    settings_current(req->db, req->cfg->settings_cache_seconds, &s) !=
-		    PERR_OK)
+	if (recent > 0 || !resetlink_create(req, uuid, token))
 		return;
-	crypto_random_base62(token, RESET_TOKEN_LEN);
-	token[RESET_TOKEN_LEN] = '\0';
-	crypto_sha256(token, RESET_TOKEN_LEN, hash);
-	crypto_uuid_v4(id);
-	args[0] = DB_STR(id);
-	args[1] = DB_STR(uuid);
-	args[2] = DB_STRN(token, RESET_START_LEN);
-	args[3] = DB_BIN(hash, sizeof(hash));
-	e = db_exec(req->db, STMT_RESET_INSERT, args, 4, NULL);
-	if (e == PERR_OK &&
-	    !mail_send(req->cfg, email, "Reset your password",
-		       arena_printf(
-			       &req->arena,
-			       "Someone asked to reset the password of "
-			       "your %s account.\n\nOpen this link within "
-			       "20 minutes to choose a new one:\n\n"
-			       "%s/auth/reset-password?token=%s\n\nIf it "
-			       "was not you, ignore this message.\n",
-			       settings_str(s, "app::name", "Calagopus"),
-			       settings_str(s, "app::url", req->cfg->panel_url),
-			       token)))
-		log_warn(req, "password reset mail not sent");
+	resetlink_mail(req, email, token, RESETLINK_FORGOT);
 	crypto_wipe(token, sizeof(token));
-	if (e != PERR_OK)
-		return;
 	d = json_object_new_object();
 	ADD(d, "user_agent", json_object_new_string(req_user_agent(req)));
 	activity_log(req, uuid, "email:password-reset", d);
@@ -363,7 +332,8 @@ handle_forgot(struct req *req)
 }
 
 static const struct jfield reset_fields[] = {
-	{"token", JF_STRING, true, false, RESET_TOKEN_LEN, RESET_TOKEN_LEN},
+	{"token", JF_STRING, true, false, RESETLINK_TOKEN_LEN,
+	 RESETLINK_TOKEN_LEN},
 	{"new_password", JF_STRING, true, false, 8, 512},
 };
 
@@ -389,7 +359,7 @@ handle_reset(struct req *req)
 	if (!ratelimit_hit(req, &RL_RESET, req->client_ip))
 		return;
 	crypto_sha256(token, strlen(token), hash);
-	args[0] = DB_STRN(token, RESET_START_LEN);
+	args[0] = DB_STRN(token, RESETLINK_START_LEN);
 	e = db_exec(req->db, STMT_RESET_FIND, args, 1, &res);
 	if (e != PERR_OK) {
 		response_fail(req, e);

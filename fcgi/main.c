@@ -16,6 +16,7 @@
 
 #include "config.h"
 #include "crypto.h"
+#include "daemon.h"
 #include "db.h"
 #include "log.h"
 #include "migrate.h"
@@ -429,6 +430,12 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return 1;
 	}
+	if (!daemon_library_init()) {
+		fprintf(stderr, "panel-fcgi: cannot initialise libcurl\n");
+		db_library_end();
+		config_free(&cfg);
+		return 1;
+	}
 	if (verb == NULL) {
 		rc = pool_run_spawned(&cfg);
 	} else if (strcmp(verb, "serve") == 0) {
@@ -455,6 +462,7 @@ main(int argc, char **argv)
 		usage(stderr);
 		rc = 2;
 	}
+	daemon_library_end();
 	db_library_end();
 	config_free(&cfg);
 	return rc;

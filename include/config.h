@@ -49,6 +49,10 @@ struct config {
 	char *log_level;
 	char *sql_dir;
 	char *sendmail;
+	/* node daemons (libcurl): whole-call timeout in seconds, and a CA
+	 * bundle for their TLS certificates ("" = the system's) */
+	long daemon_timeout;
+	char *daemon_ca_file;
 	/* secrets file */
 	char *secrets_file;
 	unsigned char cookie_keys[CONFIG_MAX_COOKIE_KEYS][CONFIG_KEY_BYTES];

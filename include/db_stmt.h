@@ -80,6 +80,7 @@ enum stmt {
 	/* -- group settings -- */
 
 	/* -- group servers -- */
+	STMT_NODE_DAEMON,
 
 	STMT__MAX
 };
