@@ -274,4 +274,10 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* -- group servers -- */
 	/* STMT_NODE_DAEMON: uuid -> url, sealed token */
 	{"SELECT url, token FROM nodes WHERE uuid = ?", R},
+	/* STMT_SERVER_ACTIVITY_INSERT: server_uuid, user_uuid,
+	 * impersonator_uuid, api_key_uuid, event, ip, data */
+	{"INSERT INTO server_activities (server_uuid, user_uuid, "
+	 "impersonator_uuid, api_key_uuid, event, ip, data) VALUES (?, ?, ?, "
+	 "?, ?, ?, ?)",
+	 0},
 };

@@ -1,7 +1,8 @@
 /*
- * handler_servers.c: /api/client/servers (contract 7.1, 7.2). Client gate;
- * the list needs the user permission servers.read, a single server the
- * server gate (server.c).
+ * handler_servers.c: /api/client/servers (contract 7.1, 7.2, 7.5). Client
+ * gate; the list needs the user permission servers.read, a single server
+ * the server gate (server.c), power actions a server permission and the
+ * node's daemon.
  */
 #include "autoconf.h"
 
@@ -9,9 +10,12 @@
 
 #include <json-c/json.h>
 
+#include "activity.h"
+#include "daemon.h"
 #include "db.h"
 #include "gate.h"
 #include "handler.h"
+#include "json.h"
 #include "page.h"
 #include "request.h"
 #include "response.h"
@@ -73,6 +77,71 @@ handle_get(struct req *req)
 	response_json(req, 200, o);
 }
 
+static const struct jfield power_fields[] = {
+	{"action", JF_STRING, false, false, 0, 0},
+	{"signal", JF_STRING, false, false, 0, 0},
+};
+
+/*
+ * POST /api/client/servers/{server}/power {"action": start|stop|restart|
+ * kill} ("signal" is an alias). Server gate with its state checks, then
+ * control.start / control.stop (stop, kill) / control.restart, then the
+ * node's daemon (contract 11.2). Raises 400, 403, 404, 409, 502/504.
+ */
+static void
+handle_power(struct req *req)
+{
+	static const char *const actions[][2] = {
+		{"start", "control.start"},
+		{"stop", "control.stop"},
+		{"restart", "control.restart"},
+		{"kill", "control.stop"},
+	};
+	const char *action = req_body_str(req, "action", NULL), *msg;
+	struct json_object *body, *d;
+	struct server s;
+	size_t i;
+	int status;
+
+	if (action == NULL)
+		action = req_body_str(req, "signal", NULL);
+	if (action == NULL) {
+		response_error(req, 400,
+			       "invalid payload: missing field `action`");
+		return;
+	}
+	for (i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+		if (strcmp(action, actions[i][0]) == 0)
+			break;
+	if (i == sizeof(actions) / sizeof(actions[0])) {
+		response_error(req, 400,
+			       arena_printf(&req->arena,
+					    "invalid payload: unknown variant "
+					    "`%s`, expected one of `start`, "
+					    "`stop`, `restart`, `kill`",
+					    action));
+		return;
+	}
+	if (!server_gate(req, req_path_param(req, "server"), false, &s) ||
+	    !server_permission(req, &s, actions[i][1]))
+		return;
+	body = json_object_new_object();
+	json_object_object_add(body, "action", json_object_new_string(action));
+	json_object_object_add(body, "wait_seconds", NULL);
+	if (!daemon_call(
+		    req, s.node_uuid, "POST",
+		    arena_printf(&req->arena, "/api/servers/%s/power", s.uuid),
+		    body, &status, &msg)) {
+		response_error(req, status, msg);
+		return;
+	}
+	d = json_object_new_object();
+	json_object_object_add(d, "action", json_object_new_string(action));
+	activity_server(req, s.uuid, s.is_owner || s.subuser_permissions,
+			"server:power.action", d);
+	response_json(req, 200, json_object_new_object());
+}
+
 #define NF(t) (sizeof(t) / sizeof((t)[0]))
 
 static const struct route routes[] = {
@@ -80,6 +149,8 @@ static const struct route routes[] = {
 	 handle_list, 0},
 	{"GET", "/api/client/servers/{server}", GATE_CLIENT, NULL, BODY_NONE,
 	 NULL, 0, handle_get, 0},
+	{"POST", "/api/client/servers/{server}/power", GATE_CLIENT, NULL,
+	 BODY_DEFAULT_MAX, power_fields, NF(power_fields), handle_power, 0},
 };
 
 const struct route_group handler_servers_group = {routes, NF(routes)};

@@ -7,6 +7,8 @@
 #ifndef PANEL_ACTIVITY_H
 #define PANEL_ACTIVITY_H
 
+#include <stdbool.h>
+
 struct req;
 struct json_object;
 
@@ -23,5 +25,13 @@ void activity_log(struct req *req, const char *user_uuid, const char *event,
  */
 void activity_admin(struct req *req, const char *event,
 		    struct json_object *data);
+/*
+ * The server activity log (contract 12): event on server_uuid by the
+ * effective user. related: the user owns the server or is its subuser;
+ * when not, and the user has the admin flag, the entry is skipped if the
+ * setting activity::server_log_admin_activity is false.
+ */
+void activity_server(struct req *req, const char *server_uuid, bool related,
+		     const char *event, struct json_object *data);
 
 #endif

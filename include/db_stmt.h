@@ -81,6 +81,7 @@ enum stmt {
 
 	/* -- group servers -- */
 	STMT_NODE_DAEMON,
+	STMT_SERVER_ACTIVITY_INSERT,
 
 	STMT__MAX
 };
