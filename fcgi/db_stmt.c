@@ -20,6 +20,9 @@
 	"k.created"
 #define USER_JOIN "users u LEFT JOIN roles r ON r.uuid = u.role_uuid"
 /* contract 7.1: name, owner username or owner e-mail */
+#define SUBUSER_COLS                                                           \
+	"u.uuid, u.username, u.totp_enabled, u.created, su.permissions, "      \
+	"su.ignored_files, su.created"
 #define SERVER_SEARCH                                                          \
 	"(? IS NULL OR s.name LIKE CONCAT('%', ?, '%') OR o.username LIKE "    \
 	"CONCAT('%', ?, '%') OR o.email LIKE CONCAT('%', ?, '%'))"
@@ -280,4 +283,36 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	 "impersonator_uuid, api_key_uuid, event, ip, data) VALUES (?, ?, ?, "
 	 "?, ?, ?, ?)",
 	 0},
+	/* STMT_SUBUSER_LIST: server_uuid, search, search, limit, offset */
+	{"SELECT " SUBUSER_COLS ", COUNT(*) OVER () FROM server_subusers su "
+	 "JOIN users u ON u.uuid = su.user_uuid WHERE su.server_uuid = ? AND "
+	 "(? IS NULL OR u.username LIKE CONCAT('%', ?, '%')) ORDER BY "
+	 "su.created, u.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_SUBUSER_GET: server_uuid, user_uuid -> SUBUSER_COLS, email */
+	{"SELECT " SUBUSER_COLS ", u.email FROM server_subusers su JOIN users "
+	 "u ON u.uuid = su.user_uuid WHERE su.server_uuid = ? AND "
+	 "su.user_uuid = ?",
+	 0},
+	/* STMT_SUBUSER_COUNT: server_uuid */
+	{"SELECT COUNT(*) FROM server_subusers WHERE server_uuid = ?", 0},
+	/* STMT_SUBUSER_INSERT: server_uuid, user_uuid, permissions,
+	 * ignored_files */
+	{"INSERT INTO server_subusers (server_uuid, user_uuid, permissions, "
+	 "ignored_files) VALUES (?, ?, ?, ?)",
+	 0},
+	/* STMT_SUBUSER_UPDATE: permissions or NULL, ignored_files or NULL,
+	 * server_uuid, user_uuid */
+	{"UPDATE server_subusers SET permissions = COALESCE(?, permissions), "
+	 "ignored_files = COALESCE(?, ignored_files) WHERE server_uuid = ? AND "
+	 "user_uuid = ?",
+	 0},
+	/* STMT_SUBUSER_DELETE: server_uuid, user_uuid */
+	{"DELETE FROM server_subusers WHERE server_uuid = ? AND user_uuid = ?",
+	 0},
+	/* STMT_SERVER_LOCK: uuid; serialises per-server limits */
+	{"SELECT uuid FROM servers WHERE uuid = ? FOR UPDATE", 0},
+	/* STMT_USER_BY_EMAIL: email (case-insensitive) -> uuid, username,
+	 * email */
+	{"SELECT uuid, username, email FROM users WHERE email = ?", 0},
 };

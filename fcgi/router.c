@@ -24,15 +24,16 @@ static const struct route_group *const groups[] = {
 	&handler_twofactor_group, /* two-factor, login checkpoint */
 	&handler_servers_group,	  /* /api/client/servers */
 
-/* -- group users -- */
+	/* -- group users -- */
 
-/* -- group nodes -- */
+	/* -- group nodes -- */
 
-/* -- group nests -- */
+	/* -- group nests -- */
 
-/* -- group settings -- */
+	/* -- group settings -- */
 
-/* -- group servers -- */
+	/* -- group servers -- */
+	&handler_subusers_group,
 
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,

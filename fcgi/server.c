@@ -359,7 +359,8 @@ server_gate(struct req *req, const char *ident, bool exempt_state,
 }
 
 bool
-server_permission(struct req *req, const struct server *s, const char *perm)
+server_has_permission(const struct req *req, const struct server *s,
+		      const char *perm)
 {
 	const struct principal *p = req->principal;
 	struct perm_list role = {p->user.role_server_permissions};
@@ -368,8 +369,12 @@ server_permission(struct req *req, const struct server *s, const char *perm)
 
 	if (!p->user.admin && !perm_list_has(&role, perm) && !s->is_owner &&
 	    (s->subuser_permissions == NULL || !perm_list_has(&sub, perm)))
-		return gate_deny(req, perm);
-	if (p->method == AUTH_APIKEY && !perm_list_has(&key, perm))
-		return gate_deny(req, perm);
-	return true;
+		return false;
+	return p->method != AUTH_APIKEY || perm_list_has(&key, perm);
+}
+
+bool
+server_permission(struct req *req, const struct server *s, const char *perm)
+{
+	return server_has_permission(req, s, perm) || gate_deny(req, perm);
 }

@@ -29,6 +29,8 @@ extern const struct route_group handler_servers_group;
 /* -- group settings -- */
 
 /* -- group servers -- */
+/* handler_subusers.c: /api/client/servers/{server}/subusers */
+extern const struct route_group handler_subusers_group;
 
 #ifdef PANEL_TEST_ROUTES
 /* handler_test.c: /api/test/... (only with --enable-test-routes) */

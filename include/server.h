@@ -67,6 +67,9 @@ bool server_gate(struct req *req, const char *ident, bool exempt_state,
  * false with the 403 set. */
 bool server_permission(struct req *req, const struct server *s,
 		       const char *perm);
+/* The same check without an answer. */
+bool server_has_permission(const struct req *req, const struct server *s,
+			   const char *perm);
 
 /* "Can see all servers" of the gate (contract 2.11): the role's admin
  * servers.read when there is a role, else the admin flag. */
