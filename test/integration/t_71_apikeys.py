@@ -88,11 +88,12 @@ class Account:
         h.update(headers or {})
         return http_request(self.port, method, path, headers=h, body=body)
 
-    def k(self, key, method, path, body=None, xff=None):
+    def k(self, key, method, path, body=None, xff=None, headers=None):
         hunt(self.ctx, key)  # even a wrong key is never logged
         h = {"Authorization": "Bearer " + key}
         if xff is not None:
             h["X-Forwarded-For"] = xff
+        h.update(headers or {})
         return http_request(self.port, method, path, headers=h, body=body)
 
     def create(self, name, user=(), admin=(), server=(), ips=(), expires=None, key=None):
