@@ -22,6 +22,7 @@
 #include "migrate.h"
 #include "pool.h"
 #include "ratelimit.h"
+#include "router.h"
 #include "user.h"
 
 #define GENERATED_PASSWORD_LEN 20
@@ -44,6 +45,7 @@ usage(FILE *fp)
 		"       panel-fcgi check-config\n"
 		"       panel-fcgi ratelimit-reset\n"
 		"       panel-fcgi generate-secrets PATH\n"
+		"       panel-fcgi routes\n"
 		"       panel-fcgi version\n"
 		"The configuration is $PANEL_FCGI_CONFIG or %s.\n",
 		config_default_path());
@@ -397,6 +399,10 @@ main(int argc, char **argv)
 	if (verb != NULL &&
 	    (strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0)) {
 		usage(stdout);
+		return 0;
+	}
+	if (verb != NULL && strcmp(verb, "routes") == 0 && argc == 2) {
+		router_print(stdout);
 		return 0;
 	}
 	if (verb != NULL && strcmp(verb, "version") == 0) {

@@ -41,6 +41,21 @@ static const struct route_group *const groups[] = {
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
+void
+router_print(FILE *fp)
+{
+	static const char *const gates[GATE__MAX] = {"none", "client", "admin"};
+	size_t g, i;
+
+	for (g = 0; g < NGROUPS; g++)
+		for (i = 0; i < groups[g]->nroutes; i++) {
+			const struct route *r = &groups[g]->routes[i];
+
+			fprintf(fp, "%s %s %s %s\n", r->method, r->pattern,
+				gates[r->gate], r->perm ? r->perm : "-");
+		}
+}
+
 bool
 router_match(const char *pattern, const char *path, struct arena *a,
 	     const char **params, size_t *nparams)

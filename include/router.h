@@ -7,6 +7,7 @@
 #define PANEL_ROUTER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 struct req;
@@ -43,6 +44,9 @@ struct route_group {
 /* Matches req->method and req->path, runs the gate and body checks, then
  * the handler; always leaves a response in req. */
 void router_dispatch(struct req *req);
+
+/* Every route, one line each: method, pattern, gate, permission ("-"). */
+void router_print(FILE *fp);
 
 /*
  * Matches path against one pattern; on success stores up to REQ_MAX_PARAMS
