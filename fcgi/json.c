@@ -301,24 +301,26 @@ check_string(const char *name, struct json_object *v, const struct jfield *f,
 }
 
 bool
-json_validate(struct json_object *obj, const struct jfield *fields,
-	      size_t nfields, struct arena *a, const char **payload_msg,
-	      struct json_object **rule_errs)
+json_validate_into(struct json_object *obj, const struct jfield *fields,
+		   size_t nfields, const char *prefix, struct arena *a,
+		   const char **payload_msg, struct json_object **errs)
 {
-	struct json_object *errs = NULL, *v;
+	struct json_object *v;
+	const char *name;
 	size_t i, j, n;
 
 	for (i = 0; i < nfields; i++) {
 		const struct jfield *f = &fields[i];
 
+		name = prefix ? arena_printf(a, "%s.%s", prefix, f->name)
+			      : f->name;
 		if (!json_object_object_get_ex(obj, f->name, &v) ||
 		    (v == NULL && !f->nullable)) {
 			if (!f->required)
 				continue;
 			*payload_msg = arena_printf(
-				a, "invalid payload: missing field `%s`",
-				f->name);
-			goto fail;
+				a, "invalid payload: missing field `%s`", name);
+			return false;
 		}
 		if (v == NULL)
 			continue; /* an explicit, allowed null */
@@ -327,56 +329,54 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 				a,
 				"invalid payload: invalid type for `%s`, "
 				"expected %s",
-				f->name, type_name(f->type));
-			goto fail;
+				name, type_name(f->type));
+			return false;
 		}
 		switch (f->type) {
 		case JF_STRING:
-			check_string(f->name, v, f, a, &errs);
+			check_string(name, v, f, a, errs);
 			break;
 		case JF_INT: {
 			int64_t x = json_object_get_int64(v);
 
 			if (x < f->min)
-				add_rule(&errs,
+				add_rule(errs,
 					 arena_printf(a, "%s: lower than %lld",
-						      f->name, f->min));
+						      name, f->min));
 			if (x > f->max)
-				add_rule(&errs,
+				add_rule(errs,
 					 arena_printf(a,
 						      "%s: greater than %lld",
-						      f->name, f->max));
+						      name, f->max));
 			break;
 		}
 		case JF_STRING_ARRAY:
 			n = json_object_array_length(v);
 			if ((long long)n < f->min)
-				add_rule(
-					&errs,
-					arena_printf(
-						a,
-						"%s: length is lower than %lld",
-						f->name, f->min));
+				add_rule(errs,
+					 arena_printf(a,
+						      "%s: length is lower "
+						      "than %lld",
+						      name, f->min));
 			if ((long long)n > f->max)
-				add_rule(&errs,
+				add_rule(errs,
 					 arena_printf(a,
 						      "%s: length is greater "
 						      "than %lld",
-						      f->name, f->max));
+						      name, f->max));
 			for (j = 0; j < n; j++) {
 				struct json_object *e =
 					json_object_array_get_idx(v, j);
-				const char *s = json_object_get_string(e);
+				const char *es = json_object_get_string(e);
 
-				if (strlen(s) !=
+				if (strlen(es) !=
 				    (size_t)json_object_get_string_len(e))
-					add_rule(&errs,
+					add_rule(errs,
 						 arena_printf(a,
-							      "%s[%lld]: "
+							      "%s[%zu]: "
 							      "contains a NUL "
 							      "character",
-							      f->name,
-							      (long long)j));
+							      name, j));
 			}
 			break;
 		case JF_BOOL:
@@ -384,17 +384,26 @@ json_validate(struct json_object *obj, const struct jfield *fields,
 			break;
 		}
 	}
-	if (errs != NULL) {
-		*payload_msg = NULL;
-		*rule_errs = errs;
+	return true;
+}
+
+bool
+json_validate(struct json_object *obj, const struct jfield *fields,
+	      size_t nfields, struct arena *a, const char **payload_msg,
+	      struct json_object **rule_errs)
+{
+	struct json_object *errs = NULL;
+
+	*payload_msg = NULL;
+	if (!json_validate_into(obj, fields, nfields, NULL, a, payload_msg,
+				&errs)) {
+		if (errs != NULL)
+			json_object_put(errs);
+		*rule_errs = NULL;
 		return false;
 	}
-	return true;
-fail:
-	if (errs != NULL)
-		json_object_put(errs);
-	*rule_errs = NULL;
-	return false;
+	*rule_errs = errs;
+	return errs == NULL;
 }
 
 struct json_object *

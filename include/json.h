@@ -51,6 +51,14 @@ struct jfield {
 bool json_validate(struct json_object *obj, const struct jfield *fields,
 		   size_t nfields, struct arena *a, const char **payload_msg,
 		   struct json_object **rule_errs);
+/*
+ * The same for a nested object: field paths are "prefix.name" (prefix NULL
+ * for the top level), rule failures are appended to *errs (a new array
+ * when it is NULL). False only for a type or presence error (*payload_msg).
+ */
+bool json_validate_into(struct json_object *obj, const struct jfield *fields,
+			size_t nfields, const char *prefix, struct arena *a,
+			const char **payload_msg, struct json_object **errs);
 
 /*
  * Length of the well-formed UTF-8 sequence at s (at most n bytes, RFC

@@ -117,7 +117,9 @@ test_every_key(void)
 		"ratelimit_file = /tmp/rl.shm\n"
 		"log_level = debug\n"
 		"sql_dir = /usr/share/panel/sql\n"
-		"sendmail = /usr/bin/msmtp -t";
+		"sendmail = /usr/bin/msmtp -t\n"
+		"daemon_timeout = 60\n"
+		"daemon_ca_file = /etc/ssl/nodes.pem";
 	struct config cfg;
 	char err[256];
 	size_t i, n;
@@ -159,13 +161,15 @@ test_every_key(void)
 	CHECK(cfg.settings_cache_seconds == 300, "settings_cache_seconds");
 	CHECK_STR(cfg.log_level, "debug", "log_level");
 	CHECK_STR(cfg.sql_dir, "/usr/share/panel/sql", "sql_dir");
-	CHECK_STR(cfg.sendmail, "/usr/bin/msmtp -t", "sendmail, no newline");
+	CHECK_STR(cfg.sendmail, "/usr/bin/msmtp -t", "sendmail");
+	CHECK(cfg.daemon_timeout == 60, "daemon_timeout at its edge");
+	CHECK_STR(cfg.daemon_ca_file, "/etc/ssl/nodes.pem", "daemon_ca_file");
 	config_free(&cfg);
 
 	/* The table and the test agree on the key set. */
 	for (n = 0; names[n] != NULL; n++)
 		;
-	CHECK(n == 24, "config_key_names lists 24 keys (got %zu)", n);
+	CHECK(n == 26, "config_key_names lists 26 keys (got %zu)", n);
 	for (i = 0; names[i] != NULL; i++)
 		CHECK(strstr(text, names[i]) != NULL,
 		      "the every-key file sets %s", names[i]);
@@ -209,6 +213,10 @@ test_errors(void)
 		  "t.conf:1: threads: not an integer within its bounds" },
 		{ "threads = 0",
 		  "t.conf:1: threads: not an integer within its bounds" },
+		{ "daemon_timeout = 0",
+		  "t.conf:1: daemon_timeout: not an integer within its bounds" },
+		{ "daemon_timeout = 61",
+		  "t.conf:1: daemon_timeout: not an integer within its bounds" },
 		{ "session_duration = 59", "t.conf:1: session_duration: not an "
 		                           "integer within its bounds" },
 		{ "argon2_memory_kib = 1023", "t.conf:1: argon2_memory_kib: not "
