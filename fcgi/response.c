@@ -87,8 +87,12 @@ reason(int status)
 		return "Too Many Requests";
 	case 500:
 		return "Internal Server Error";
+	case 502:
+		return "Bad Gateway";
 	case 503:
 		return "Service Unavailable";
+	case 504:
+		return "Gateway Timeout";
 	default:
 		return "Unknown";
 	}
