@@ -269,8 +269,8 @@ has_type(struct json_object *v, enum jfield_type t)
 	return false;
 }
 
-static void
-add_rule(struct json_object **errs, const char *msg)
+void
+json_rule_add(struct json_object **errs, const char *msg)
 {
 	if (*errs == NULL)
 		*errs = json_object_new_array();
@@ -286,18 +286,20 @@ check_string(const char *name, struct json_object *v, const struct jfield *f,
 	size_t chars;
 
 	if (strlen(s) != len) {
-		add_rule(errs,
-			 arena_printf(a, "%s: contains a NUL character", name));
+		json_rule_add(
+			errs,
+			arena_printf(a, "%s: contains a NUL character", name));
 		return;
 	}
 	chars = utf8_chars(s, len);
 	if ((long long)chars < f->min)
-		add_rule(errs, arena_printf(a, "%s: length is lower than %lld",
-					    name, f->min));
+		json_rule_add(errs,
+			      arena_printf(a, "%s: length is lower than %lld",
+					   name, f->min));
 	if (f->max > 0 && (long long)chars > f->max)
-		add_rule(errs,
-			 arena_printf(a, "%s: length is greater than %lld",
-				      name, f->max));
+		json_rule_add(errs,
+			      arena_printf(a, "%s: length is greater than %lld",
+					   name, f->max));
 }
 
 bool
@@ -340,30 +342,33 @@ json_validate_into(struct json_object *obj, const struct jfield *fields,
 			int64_t x = json_object_get_int64(v);
 
 			if (x < f->min)
-				add_rule(errs,
-					 arena_printf(a, "%s: lower than %lld",
-						      name, f->min));
+				json_rule_add(
+					errs,
+					arena_printf(a, "%s: lower than %lld",
+						     name, f->min));
 			if (x > f->max)
-				add_rule(errs,
-					 arena_printf(a,
-						      "%s: greater than %lld",
-						      name, f->max));
+				json_rule_add(
+					errs,
+					arena_printf(a, "%s: greater than %lld",
+						     name, f->max));
 			break;
 		}
 		case JF_STRING_ARRAY:
 			n = json_object_array_length(v);
 			if ((long long)n < f->min)
-				add_rule(errs,
-					 arena_printf(a,
-						      "%s: length is lower "
-						      "than %lld",
-						      name, f->min));
+				json_rule_add(
+					errs,
+					arena_printf(a,
+						     "%s: length is lower "
+						     "than %lld",
+						     name, f->min));
 			if ((long long)n > f->max)
-				add_rule(errs,
-					 arena_printf(a,
-						      "%s: length is greater "
-						      "than %lld",
-						      name, f->max));
+				json_rule_add(
+					errs,
+					arena_printf(a,
+						     "%s: length is greater "
+						     "than %lld",
+						     name, f->max));
 			for (j = 0; j < n; j++) {
 				struct json_object *e =
 					json_object_array_get_idx(v, j);
@@ -371,12 +376,13 @@ json_validate_into(struct json_object *obj, const struct jfield *fields,
 
 				if (strlen(es) !=
 				    (size_t)json_object_get_string_len(e))
-					add_rule(errs,
-						 arena_printf(a,
-							      "%s[%zu]: "
-							      "contains a NUL "
-							      "character",
-							      name, j));
+					json_rule_add(
+						errs,
+						arena_printf(a,
+							     "%s[%zu]: "
+							     "contains a NUL "
+							     "character",
+							     name, j));
 			}
 			break;
 		case JF_BOOL:

@@ -145,6 +145,30 @@ subuser_perms(struct req *req, const struct db_res *res, size_t row)
 }
 
 struct json_object *
+server_allocation_json(const struct db_res *res, size_t row, size_t col)
+{
+	struct json_object *x;
+
+	if (cell(res, row, col) == NULL)
+		return NULL;
+	x = json_object_new_object();
+	ADD(x, "uuid", str(res, row, col));
+	ADD(x, "ip", str(res, row, col + 1));
+	ADD(x, "ip_alias", str(res, row, col + 2));
+	ADD(x, "port", num(res, row, col + 3));
+	ADD(x, "notes", str(res, row, col + 4));
+	ADD(x, "is_primary", json_object_new_boolean(1));
+	ADD(x, "created", json_ts_or_null(cell(res, row, col + 5)));
+	return x;
+}
+
+struct json_object *
+server_stored_json(const char *text, bool array)
+{
+	return stored_json(text, array ? json_type_array : json_type_object);
+}
+
+struct json_object *
 server_client_json(struct req *req, const struct db_res *res, size_t row)
 {
 	const struct user_row *u = &req->principal->user;
@@ -156,19 +180,7 @@ server_client_json(struct req *req, const struct db_res *res, size_t row)
 		 (unsigned)strtol(cell(res, row, C_UUID_SHORT), NULL, 10));
 	ADD(o, "uuid", str(res, row, C_UUID));
 	ADD(o, "uuid_short", json_object_new_string(shortid));
-	x = NULL;
-	if (cell(res, row, C_ALLOC_UUID) != NULL) {
-		x = json_object_new_object();
-		ADD(x, "uuid", str(res, row, C_ALLOC_UUID));
-		ADD(x, "ip", str(res, row, C_ALLOC_IP));
-		ADD(x, "ip_alias", str(res, row, C_ALLOC_IP_ALIAS));
-		ADD(x, "port", num(res, row, C_ALLOC_PORT));
-		ADD(x, "notes", str(res, row, C_ALLOC_NOTES));
-		ADD(x, "is_primary", json_object_new_boolean(1));
-		ADD(x, "created",
-		    json_ts_or_null(cell(res, row, C_ALLOC_CREATED)));
-	}
-	ADD(o, "allocation", x);
+	ADD(o, "allocation", server_allocation_json(res, row, C_ALLOC_UUID));
 	x = json_object_new_object();
 	ADD(x, "uuid", str(res, row, C_EGG_UUID));
 	ADD(x, "name", str(res, row, C_EGG_NAME));

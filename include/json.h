@@ -56,6 +56,9 @@ bool json_validate(struct json_object *obj, const struct jfield *fields,
  * for the top level), rule failures are appended to *errs (a new array
  * when it is NULL). False only for a type or presence error (*payload_msg).
  */
+/* Appends a "field: message" rule failure to *errs (a new array when it
+ * is NULL). */
+void json_rule_add(struct json_object **errs, const char *msg);
 bool json_validate_into(struct json_object *obj, const struct jfield *fields,
 			size_t nfields, const char *prefix, struct arena *a,
 			const char **payload_msg, struct json_object **errs);

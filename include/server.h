@@ -18,9 +18,12 @@ struct json_object;
  * The columns of a client server row; the statement binds the caller's uuid
  * first (for the caller's subuser row, NULL when not a subuser).
  */
+/* the primary allocation's columns (server_allocation_json) */
+#define SERVER_ALLOCATION_COLS                                                 \
+	"sa.uuid, na.ip, na.ip_alias, na.port, sa.notes, sa.created"
 #define SERVER_COLS                                                            \
-	"s.uuid, s.uuid_short, sa.uuid, na.ip, na.ip_alias, na.port, "         \
-	"sa.notes, sa.created, e.uuid, e.name, e.description, "                \
+	"s.uuid, s.uuid_short, " SERVER_ALLOCATION_COLS ", e.uuid, e.name, "   \
+	"e.description, "                                                      \
 	"e.startup_commands, e.separate_port, e.features, e.docker_images, "   \
 	"e.created, LOWER(s.status), s.owner_uuid, s.suspended, "              \
 	"s.destination_node_uuid IS NOT NULL, l.uuid, l.name, l.flag, "        \
@@ -48,6 +51,13 @@ struct server {
 	struct json_object *json; /* the client Server object, owned by the
 				     request */
 };
+
+/* The primary ServerAllocation of a row whose columns from col are
+ * SERVER_ALLOCATION_COLS, or NULL (JSON null) when the server has none. */
+struct json_object *server_allocation_json(const struct db_res *res, size_t row,
+					   size_t col);
+/* A stored JSON array (array true) or object, else an empty one; new. */
+struct json_object *server_stored_json(const char *text, bool array);
 
 /* The client Server object of row (SERVER_COLS from column 0), new, with
  * permissions and is_owner computed for req's principal. */
