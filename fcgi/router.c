@@ -188,21 +188,57 @@ read_json_body(struct req *req, const struct route *r,
 	return true;
 }
 
+/* Number of literal (non-parameter) segments of a pattern. */
+static size_t
+literals(const char *pattern)
+{
+	size_t n = 0;
+
+	for (; *pattern != '\0'; pattern++)
+		if (*pattern == '/' && pattern[1] != '{')
+			n++;
+	return n;
+}
+
+/* The pattern of the route table that matches path with the most literal
+ * segments (the first such in table order), or NULL. */
+static const char *
+best_pattern(const char *path)
+{
+	const char *best = NULL;
+	size_t g, i, score = 0;
+
+	for (g = 0; g < NGROUPS; g++)
+		for (i = 0; i < groups[g]->nroutes; i++) {
+			const char *p = groups[g]->routes[i].pattern;
+
+			if ((best == NULL || literals(p) > score) &&
+			    router_match(p, path, NULL, NULL, NULL)) {
+				best = p;
+				score = literals(p);
+			}
+		}
+	return best;
+}
+
 void
 router_dispatch(struct req *req)
 {
 	const struct route *found = NULL;
 	struct json_object *deferred = NULL;
+	const char *best;
 	char allow[128] = "";
 	size_t g, i;
 
-	for (g = 0; g < NGROUPS && found == NULL; g++) {
+	/* the pattern with the most literal segments wins ("/servers/groups"
+	 * over "/servers/{server}"), then the method among its rows */
+	best = best_pattern(req->path);
+	for (g = 0; best != NULL && g < NGROUPS && found == NULL; g++) {
 		for (i = 0; i < groups[g]->nroutes; i++) {
 			const struct route *r = &groups[g]->routes[i];
 			size_t n = 0;
 
-			if (!router_match(r->pattern, req->path, NULL, NULL,
-					  NULL))
+			if (strcmp(r->pattern, best) != 0)
 				continue;
 			if (strcmp(r->method, req->method) != 0 &&
 			    !(strcmp(r->method, "GET") == 0 &&
