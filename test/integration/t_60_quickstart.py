@@ -60,6 +60,7 @@ def quickstart_run_first_start_ctrl_c_and_restart(ctx):
             out = stop(p)
         eq(p.returncode, 0, f"clean exit on Ctrl-C: {out[-500:]}")
         assert password in out, "credentials printed on the first start"
+        assert f"Log in:   http://127.0.0.1:{port}/login.html" in out, "the login URL printed"
         assert not stack.port_open(port), "lighttpd stopped"
         assert not os.path.exists(os.path.join(state, "mariadb.pid")), "MariaDB stopped"
 

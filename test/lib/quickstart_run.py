@@ -58,7 +58,7 @@ def main():
         stack.write_secret_file(creds, "".join(f"{k}={info[k]}\n" for k in ("url", "username", "password")))
         print(f"""
 panel-fcgi is running.
-  URL:      {info['url']}/
+  Log in:   {info['url']}/login.html
   API:      {info['url']}/api/settings
   username: {info['username']}
   password: {info['password']}
