@@ -175,7 +175,14 @@ function short(url) {
 	return url.startsWith(BASE) ? url.slice(BASE.length) || '/' : url;
 }
 
+const inflight = new Set(); // HTTP requests of any context not yet answered
+
 async function watchContext(ctx) {
+	ctx.on('request', (r) => {
+		if (/^https?:/.test(r.url())) inflight.add(r);
+	});
+	ctx.on('requestfinished', (r) => inflight.delete(r));
+	ctx.on('close', () => inflight.clear());
 	await ctx.exposeBinding('__panelTestCsp', (_src, msg) => {
 		watch.problems.push(`CSP violation: ${msg}`);
 	});
@@ -202,6 +209,7 @@ async function watchContext(ctx) {
 	});
 	ctx.on('weberror', (e) => watch.problems.push(`page error: ${e.error()?.message ?? e}`));
 	ctx.on('requestfailed', (r) => {
+		inflight.delete(r);
 		watch.problems.push(`request failed: ${r.method()} ${short(r.url())}: ${r.failure()?.errorText}`);
 	});
 	ctx.on('response', (r) => {
@@ -262,8 +270,17 @@ async function newContext() {
 	return ctx;
 }
 
+// Waits for the page's load event and then until no HTTP request of the
+// browser has been in flight for 150 ms (at most 10 s).
 async function settle(page) {
-	await page.waitForLoadState('networkidle', { timeout: 10000 }).catch(() => {});
+	await page.waitForLoadState('load', { timeout: 10000 }).catch(() => {});
+	const end = Date.now() + 10000;
+	let quietSince = Date.now();
+	while (Date.now() < end) {
+		if (inflight.size) quietSince = Date.now();
+		else if (Date.now() - quietSince >= 150) return;
+		await sleep(25);
+	}
 }
 
 async function goto(page, path) {
@@ -479,6 +496,39 @@ async function logout(page) {
 	await heading1(page, 'Log in');
 	await settle(page);
 }
+
+// --- 0 ---------------------------------------------------------------------
+// The watchers themselves: each kind of problem is seen (then forgotten).
+test('0. the watchers see an undeclared 404, a console error, a CSP violation and a failed request', async () => {
+	const ctx = await newContext();
+	const page = await ctx.newPage();
+	await goto(page, '/login.html');
+	await page.goto(BASE + '/no-such-page.html');
+	await page.goBack();
+	await settle(page);
+	await page.route('**/watcher-self-test', (route) => route.abort());
+	await page.evaluate(() => {
+		console.error('watcher self-test');
+		const d = document.createElement('div');
+		d.setAttribute('style', 'color: red');
+		document.body.append(d);
+		fetch('/watcher-self-test').catch(() => {});
+	});
+	const want = {
+		'an undeclared 404': (p) => p.startsWith('unexpected HTTP 404 for GET /no-such-page.html'),
+		'the console error': (p) => p === 'console error: watcher self-test',
+		'the CSP violation event': (p) => p.startsWith('CSP violation: style-src'),
+		'the failed request': (p) => p.startsWith('request failed: GET /watcher-self-test'),
+	};
+	let missing = [];
+	await until(async () => {
+		const seen = await settleWatch();
+		missing = Object.entries(want).filter(([, f]) => !seen.some(f)).map(([k]) => k);
+		return missing.length === 0;
+	}, () => `the watchers missed ${missing.join(', ')} (they saw ${JSON.stringify(watch.problems)})`, 5000);
+	await ctx.close();
+	resetWatch();
+});
 
 // --- a ---------------------------------------------------------------------
 test('a. a wrong password shows the API error in #login-error', async () => {
