@@ -24,7 +24,9 @@ static const struct route_group *const groups[] = {
 	&handler_twofactor_group, /* two-factor, login checkpoint */
 	&handler_servers_group,	  /* /api/client/servers */
 
-/* -- group users -- */
+	/* -- group users -- */
+	&handler_admin_users_group, /* /api/admin/users */
+	&handler_admin_roles_group, /* /api/admin/roles */
 
 /* -- group nodes -- */
 
