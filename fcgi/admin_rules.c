@@ -169,3 +169,85 @@ admin_list(struct req *req, const char *perm, enum stmt id, size_t nsearch,
 		args[i] = DB_STR_OR_NULL(pg.search);
 	page_answer(req, &pg, id, args, nsearch + 2, key, row_json);
 }
+
+bool
+admin_fetch_one(struct req *req, enum stmt id, const char *key,
+		const char *notfound, struct db_res *res)
+{
+	struct db_arg args[1] = {DB_STR(key)};
+	enum perr e = db_exec(req->db, id, args, 1, res);
+
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return false;
+	}
+	if (res->nrows == 1)
+		return true;
+	db_res_free(res);
+	response_error(req, 404, notfound);
+	return false;
+}
+
+bool
+admin_exec(struct req *req, enum stmt id, const struct db_arg *args,
+	   size_t nargs, const char *conflict)
+{
+	enum perr e = db_exec(req->db, id, args, nargs, NULL);
+
+	if (e == PERR_CONFLICT && conflict != NULL)
+		response_error(req, 409, conflict);
+	else if (e != PERR_OK)
+		response_fail(req, e);
+	return e == PERR_OK;
+}
+
+bool
+admin_tx_begin(struct req *req)
+{
+	enum perr e = db_tx_begin(req->db);
+
+	if (e != PERR_OK)
+		response_fail(req, e);
+	return e == PERR_OK;
+}
+
+bool
+admin_tx_end(struct req *req, bool ok)
+{
+	enum perr e;
+
+	if (!ok) {
+		db_tx_rollback(req->db);
+		return false;
+	}
+	e = db_tx_commit(req->db);
+	if (e != PERR_OK)
+		response_fail(req, e);
+	return e == PERR_OK;
+}
+
+const char *
+admin_path_decode(struct req *req, const char *s)
+{
+	size_t i, o = 0, n = strlen(s);
+	char *d = arena_alloc(&req->arena, n + 1);
+
+	for (i = 0; i < n; i++) {
+		int hi, lo;
+
+		if (s[i] != '%') {
+			d[o++] = s[i];
+			continue;
+		}
+		if (i + 2 >= n)
+			return NULL;
+		hi = hex_digit(s[i + 1]);
+		lo = hex_digit(s[i + 2]);
+		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+			return NULL;
+		d[o++] = (char)(hi << 4 | lo);
+		i += 2;
+	}
+	d[o] = '\0';
+	return d;
+}

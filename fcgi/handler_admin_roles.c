@@ -107,22 +107,14 @@ handle_list(struct req *req)
 static bool
 fetch_role(struct req *req, const char *uuid, struct role *r)
 {
-	struct db_arg args[1] = {DB_STR(uuid)};
 	struct db_res res;
-	enum perr e = db_exec(req->db, STMT_ADMIN_ROLE_GET, args, 1, &res);
-	bool found;
 
-	if (e != PERR_OK) {
-		response_fail(req, e);
+	if (!admin_fetch_one(req, STMT_ADMIN_ROLE_GET, uuid, "role not found",
+			     &res))
 		return false;
-	}
-	found = res.nrows == 1;
-	if (found)
-		role_read(req, &res, 0, r);
-	else
-		response_error(req, 404, "role not found");
+	role_read(req, &res, 0, r);
 	db_res_free(&res);
-	return found;
+	return true;
 }
 
 /* The {role} sub-gate: 400 invalid role uuid, perm roles.read, 404. */
@@ -215,7 +207,6 @@ write_role(struct req *req, enum stmt id, const struct role *r)
 {
 	struct db_arg args[6];
 	size_t n = 0;
-	enum perr e;
 
 	if (id == STMT_ADMIN_ROLE_INSERT)
 		args[n++] = DB_STR(r->uuid);
@@ -226,12 +217,7 @@ write_role(struct req *req, enum stmt id, const struct role *r)
 	args[n++] = DB_STR(json_text(r->server));
 	if (id != STMT_ADMIN_ROLE_INSERT)
 		args[n++] = DB_STR(r->uuid);
-	e = db_exec(req->db, id, args, n, NULL);
-	if (e == PERR_CONFLICT)
-		response_error(req, 409, "role with name already exists");
-	else if (e != PERR_OK)
-		response_fail(req, e);
-	return e == PERR_OK;
+	return admin_exec(req, id, args, n, "role with name already exists");
 }
 
 static const struct jfield create_fields[] = {
@@ -315,17 +301,13 @@ handle_delete(struct req *req)
 	struct json_object *d;
 	struct db_arg args[1];
 	struct role r;
-	enum perr e;
 
 	if (!load_role(req, &r) ||
 	    !gate_admin_permission(req, "roles.delete") || !may_change(req, &r))
 		return;
 	args[0] = DB_STR(r.uuid);
-	e = db_exec(req->db, STMT_ADMIN_ROLE_DELETE, args, 1, NULL);
-	if (e != PERR_OK) {
-		response_fail(req, e);
+	if (!admin_exec(req, STMT_ADMIN_ROLE_DELETE, args, 1, NULL))
 		return;
-	}
 	d = json_object_new_object();
 	ADD(d, "uuid", json_object_new_string(r.uuid));
 	ADD(d, "name", json_str_or_null(r.name));

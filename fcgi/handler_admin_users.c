@@ -113,22 +113,13 @@ handle_list(struct req *req)
 static bool
 fetch_user(struct req *req, enum stmt id, const char *key, struct target *t)
 {
-	struct db_arg args[1] = {DB_STR(key)};
 	struct db_res res;
-	enum perr e = db_exec(req->db, id, args, 1, &res);
-	bool found;
 
-	if (e != PERR_OK) {
-		response_fail(req, e);
+	if (!admin_fetch_one(req, id, key, "user not found", &res))
 		return false;
-	}
-	found = res.nrows == 1;
-	if (found)
-		target_read(req, &res, 0, t);
-	else
-		response_error(req, 404, "user not found");
+	target_read(req, &res, 0, t);
 	db_res_free(&res);
-	return found;
+	return true;
 }
 
 /* The {user} sub-gate: perm users.read, 400 invalid user uuid, 404. */
@@ -162,43 +153,14 @@ handle_get(struct req *req)
 		answer_user(req, &t);
 }
 
-/*
- * A path segment percent-decoded into the arena ('+' stays a plus), or
- * NULL when it is badly encoded or holds a NUL byte.
- */
-static const char *
-path_decode(struct req *req, const char *s)
-{
-	size_t i, o = 0, n = strlen(s);
-	char *d = arena_alloc(&req->arena, n + 1);
-
-	for (i = 0; i < n; i++) {
-		int hi, lo;
-
-		if (s[i] != '%') {
-			d[o++] = s[i];
-			continue;
-		}
-		if (i + 2 >= n)
-			return NULL;
-		hi = hex_digit(s[i + 1]);
-		lo = hex_digit(s[i + 2]);
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-			return NULL;
-		d[o++] = (char)(hi << 4 | lo);
-		i += 2;
-	}
-	d[o] = '\0';
-	return d;
-}
-
 /* GET /api/admin/users/external/{external_id} (contract-extra 5.1): the
  * exact, case-sensitive external id. Perm users.read (route row). Raises
  * 404 user not found. {"user": AdminUser} */
 static void
 handle_external(struct req *req)
 {
-	const char *id = path_decode(req, req_path_param(req, "external_id"));
+	const char *id =
+		admin_path_decode(req, req_path_param(req, "external_id"));
 	struct target t;
 
 	if (id == NULL) {
@@ -329,47 +291,6 @@ role_assignable(struct req *req, const char *role_uuid)
 	return ok || admin_deny(req, "permissions: more permissions than self");
 }
 
-/* Ends the transaction: commit when ok; false when anything failed (the
- * answer is set). */
-static bool
-tx_end(struct req *req, bool ok)
-{
-	enum perr e;
-
-	if (!ok) {
-		db_tx_rollback(req->db);
-		return false;
-	}
-	e = db_tx_commit(req->db);
-	if (e != PERR_OK)
-		response_fail(req, e);
-	return e == PERR_OK;
-}
-
-static bool
-tx_begin(struct req *req)
-{
-	enum perr e = db_tx_begin(req->db);
-
-	if (e != PERR_OK)
-		response_fail(req, e);
-	return e == PERR_OK;
-}
-
-/* Statement id's answer: 409 msg for a duplicate; false after an error. */
-static bool
-exec_ok(struct req *req, enum stmt id, const struct db_arg *args, size_t n,
-	const char *conflict)
-{
-	enum perr e = db_exec(req->db, id, args, n, NULL);
-
-	if (e == PERR_CONFLICT && conflict != NULL)
-		response_error(req, 409, conflict);
-	else if (e != PERR_OK)
-		response_fail(req, e);
-	return e == PERR_OK;
-}
-
 /* The activity data of user:create and user:update (contract 12.3). */
 static struct json_object *
 user_data(const char *uuid, const char *role_uuid, const char *username,
@@ -463,12 +384,13 @@ insert_user(struct req *req, const char *uuid, const char *role,
 	args[9] = DB_INT(admin_field_bool(req, "frozen", false));
 	args[10] = DB_INT(admin_field_bool(req, "suspended", false));
 	args[11] = DB_STR(req_body_str(req, "language", ""));
-	return tx_begin(req) &&
-	       tx_end(req,
-		      (role == NULL || role_assignable(req, role)) &&
-			      exec_ok(req, STMT_ADMIN_USER_INSERT, args, 12,
-				      "user with email/username already "
-				      "exists"));
+	return admin_tx_begin(req) &&
+	       admin_tx_end(
+		       req,
+		       (role == NULL || role_assignable(req, role)) &&
+			       admin_exec(req, STMT_ADMIN_USER_INSERT, args, 12,
+					  "user with email/username already "
+					  "exists"));
 }
 
 /*
@@ -615,16 +537,16 @@ end_sessions(struct req *req, const struct target *t, const char *hash)
 	args[1] = DB_STR(t->u.uuid);
 	if (hash != NULL) {
 		args[0] = DB_STR(hash);
-		if (!exec_ok(req, STMT_USER_SET_PASSWORD, args, 2, NULL))
+		if (!admin_exec(req, STMT_USER_SET_PASSWORD, args, 2, NULL))
 			return false;
 		args[0] = DB_STR(t->u.uuid);
 		args[1] = DB_STR(p->method == AUTH_SESSION ? p->cred_uuid : "");
-		if (!exec_ok(req, STMT_SESSION_DELETE_OTHERS, args, 2, NULL))
+		if (!admin_exec(req, STMT_SESSION_DELETE_OTHERS, args, 2, NULL))
 			return false;
 	}
 	args[0] = DB_STR(t->u.uuid);
 	return !admin_field_bool(req, "suspended", false) ||
-	       exec_ok(req, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
+	       admin_exec(req, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
 }
 
 static const struct jfield update_fields[] = {
@@ -666,14 +588,16 @@ handle_update(struct req *req)
 	    !rules_ok(req, false, t.u.language) || !hash_password(req, &hash))
 		return;
 	update_args(req, &t, has_role ? role : NULL, args);
-	ok = tx_begin(req);
+	ok = admin_tx_begin(req);
 	ok = ok &&
-	     tx_end(req, (!has_role || same(role, t.u.role_uuid) ||
-			  role_assignable(req, role)) &&
-				 exec_ok(req, STMT_ADMIN_USER_UPDATE, args, 13,
-					 "user with email/username/external_id "
-					 "already exists") &&
-				 end_sessions(req, &t, hash));
+	     admin_tx_end(
+		     req,
+		     (!has_role || same(role, t.u.role_uuid) ||
+		      role_assignable(req, role)) &&
+			     admin_exec(req, STMT_ADMIN_USER_UPDATE, args, 13,
+					"user with email/username/external_id "
+					"already exists") &&
+			     end_sessions(req, &t, hash));
 	crypto_free_str(hash);
 	if (!ok)
 		return;
@@ -696,7 +620,7 @@ delete_user(struct req *req, const struct target *t)
 	bool owns;
 	enum perr e;
 
-	if (!exec_ok(req, STMT_USER_LOCK, args, 1, NULL))
+	if (!admin_exec(req, STMT_USER_LOCK, args, 1, NULL))
 		return false;
 	e = db_exec(req->db, STMT_ADMIN_USER_SERVER_COUNT, args, 1, &res);
 	if (e != PERR_OK) {
@@ -716,7 +640,7 @@ delete_user(struct req *req, const struct target *t)
 	ADD(d, "username", json_str_or_null(t->u.username));
 	ADD(d, "email", json_str_or_null(t->u.email));
 	activity_admin(req, "user:delete", d);
-	return exec_ok(req, STMT_ADMIN_USER_DELETE, args, 1, NULL);
+	return admin_exec(req, STMT_ADMIN_USER_DELETE, args, 1, NULL);
 }
 
 /*
@@ -731,9 +655,9 @@ handle_delete(struct req *req)
 
 	if (!load_target(req, &t) ||
 	    !gate_admin_permission(req, "users.delete") ||
-	    !may_touch(req, &t) || !tx_begin(req))
+	    !may_touch(req, &t) || !admin_tx_begin(req))
 		return;
-	if (tx_end(req, delete_user(req, &t)))
+	if (admin_tx_end(req, delete_user(req, &t)))
 		response_json(req, 200, json_object_new_object());
 }
 
@@ -759,11 +683,11 @@ handle_two_factor(struct req *req)
 		return;
 	}
 	args[0] = DB_STR(t.u.uuid);
-	if (!tx_begin(req) ||
-	    !tx_end(req,
-		    exec_ok(req, STMT_RECOVERY_DELETE_ALL, args, 1, NULL) &&
-			    exec_ok(req, STMT_USER_TOTP_DISABLE, args, 1,
-				    NULL)))
+	if (!admin_tx_begin(req) ||
+	    !admin_tx_end(req, admin_exec(req, STMT_RECOVERY_DELETE_ALL, args,
+					  1, NULL) &&
+				       admin_exec(req, STMT_USER_TOTP_DISABLE,
+						  args, 1, NULL)))
 		return;
 	d = json_object_new_object();
 	ADD(d, "uuid", json_object_new_string(t.u.uuid));

@@ -74,4 +74,26 @@ bool admin_rules_ok(struct req *req, struct json_object *errs);
 void admin_list(struct req *req, const char *perm, enum stmt id, size_t nsearch,
 		const char *key, page_row_fn row_json);
 
+/*
+ * Statement id with the one argument key: true with exactly one row in
+ * *res (the caller frees it), else false after 404 notfound (or a 5xx).
+ */
+struct db_res;
+bool admin_fetch_one(struct req *req, enum stmt id, const char *key,
+		     const char *notfound, struct db_res *res);
+/* Runs id without rows; false after 409 conflict for a duplicate key (when
+ * conflict is not NULL) or a 5xx. */
+struct db_arg;
+bool admin_exec(struct req *req, enum stmt id, const struct db_arg *args,
+		size_t nargs, const char *conflict);
+/* A transaction; false after a 5xx. admin_tx_end commits when ok, else
+ * rolls back, and returns whether everything held (the answer is set when
+ * not). */
+bool admin_tx_begin(struct req *req);
+bool admin_tx_end(struct req *req, bool ok);
+
+/* A path segment percent-decoded into the arena ('+' stays a plus), or
+ * NULL when it is badly encoded or holds a NUL byte. */
+const char *admin_path_decode(struct req *req, const char *s);
+
 #endif

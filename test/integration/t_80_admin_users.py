@@ -711,6 +711,11 @@ def users_by_api_key(ctx):
                    {"uuid": u["uuid"], "username": "u80k_role", "email": "u80k.new@example.com"},
                    key=key_uuid)
     _, narrow = root.create("u80k-narrow", admin=["users.read"])
+    eq(root.k(narrow, "GET", U + "?search=u80k_holder").json()["users"]["data"][0]["uuid"],
+       holder["uuid"], "list by a key with users.read")
+    _, nolist = root.create("u80k-nolist", admin=["users.update"])
+    expect_error(root.k(nolist, "GET", U), 403, deny("users.read"))
+    expect_error(root.k(nolist, "GET", U + "?page=0"), 400, "page: lower than 1")
     expect_error(root.k(narrow, "PATCH", f"{U}/{holder['uuid']}", {}), 403, deny("users.update"))
     expect_error(root.k(narrow, "DELETE", f"{U}/{holder['uuid']}"), 403, deny("users.delete"))
     # a role holder's key: the role's and the key's permissions both count
@@ -914,6 +919,11 @@ def roles_subset_rule(ctx):
     _, nokey = root.create("r80s-nokey", admin=["roles.read"])
     expect_error(root.k(nokey, "POST", R, role_body("r80s k4")), 403, deny("roles.create"))
     eq(root.k(nokey, "GET", f"{R}/{big['uuid']}").json()["role"]["uuid"], big["uuid"], "read")
+    eq(root.k(nokey, "GET", R + "?search=r80s%20big").json()["roles"]["total"], 1, "list by key")
+    _, noread = root.create("r80s-noread", admin=["roles.create"])
+    expect_error(root.k(noread, "GET", R), 403, deny("roles.read"))
+    expect_error(root.k(noread, "GET", f"{R}/{big['uuid']}"), 403, deny("roles.read"))
+    expect_error(root.k(noread, "GET", f"{R}/bad"), 400, "invalid role uuid")
     # the administrator on a session holds everything
     eq(root.s("PATCH", f"{R}/{big['uuid']}", {"admin_permissions": ["settings.update"]}).json(),
        {}, "administrator")
