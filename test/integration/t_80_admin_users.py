@@ -611,6 +611,8 @@ def users_delete(ctx):
     egg = fixtures.nest_egg(ctx, DB, nest_name="u80 nest")
     fixtures.server(ctx, DB, owner["uuid"], node, egg, "u80 server")
     expect_error(root.s("DELETE", f"{U}/{owner['uuid']}"), 400, "user has servers, cannot delete")
+    reader = account(ctx, w, "u80del_reader", perms=["users.read"])
+    expect_error(reader.s("DELETE", f"{U}/{owner['uuid']}"), 403, deny("users.delete"))
     eq(root.s("GET", f"{U}/{owner['uuid']}").status, 200, "still there")
     t = account(ctx, w, "u80del_t")
     t.create("u80del-key")
@@ -660,6 +662,7 @@ def users_disable_two_factor(ctx):
        "recovery codes gone")
     check_activity(ctx, "user:two-factor.disable", root.uuid, {"uuid": t["uuid"]})
     expect_error(root.s("DELETE", path), 409, "two-factor authentication is not enabled")
+    expect_error(staff.s("DELETE", path), 403, deny("users.disable-two-factor"))  # before 409
     expect_error(root.s("DELETE", f"{U}/bad/two-factor"), 400, "invalid user uuid")
     expect_error(root.s("DELETE", f"{U}/{MISSING}/two-factor"), 404, "user not found")
     admin = create(root, "u80tf_admin", admin=True)
@@ -767,6 +770,8 @@ def roles_create_get_list(ctx):
     expect_error(root.s("GET", R + "?page=0"), 400, "page: lower than 1")
     # duplicates: case-sensitive names
     expect_error(root.s("POST", R, role_body("r80 Alpha")), 409, "role with name already exists")
+    expect_error(root.s("POST", R, role_body("r80 Alpha", admin=["x.y"])), 400,
+                 "admin_permissions: invalid permission: x.y")  # the rules before the 409
     eq(root.s("POST", R, role_body("R80 ALPHA")).status, 200, "another case is another name")
     # the {role} sub-gate: the identifier before the permission
     expect_error(root.s("GET", f"{R}/nope"), 400, "invalid role uuid")
