@@ -267,6 +267,76 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	 0},
 
 	/* -- group users -- */
+	/* STMT_ADMIN_USER_LIST: search x3, limit, offset -> USER_COLS,
+	 * external_id, total (contract 8.1: username or e-mail) */
+	{"SELECT " USER_COLS ", u.external_id"
+	 ", COUNT(*) OVER () FROM " USER_JOIN
+	 " WHERE (? IS NULL OR u.username LIKE CONCAT('%', ?, '%') OR "
+	 "u.email LIKE CONCAT('%', ?, '%')) ORDER BY u.created, u.uuid "
+	 "LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_ADMIN_USER_GET: uuid -> USER_COLS, external_id */
+	{"SELECT " USER_COLS ", u.external_id"
+	 " FROM " USER_JOIN " WHERE u.uuid = ?",
+	 R},
+	/* STMT_ADMIN_USER_BY_EXTERNAL: external_id (exact, case-sensitive) */
+	{"SELECT " USER_COLS ", u.external_id"
+	 " FROM " USER_JOIN " WHERE u.external_id = ?",
+	 R},
+	/* STMT_ADMIN_USER_INSERT: uuid, role_uuid, external_id, username,
+	 * email, name_first, name_last, password, admin, frozen, suspended,
+	 * language */
+	{"INSERT INTO users (uuid, role_uuid, external_id, username, email, "
+	 "name_first, name_last, password, admin, frozen, suspended, "
+	 "language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_ADMIN_USER_UPDATE: role_uuid, external_id, username, email,
+	 * name_first, name_last, toast_position (lowercase),
+	 * start_on_grouped_servers, admin, frozen, suspended, language, uuid */
+	{"UPDATE users SET role_uuid = ?, external_id = ?, username = ?, "
+	 "email = ?, name_first = ?, name_last = ?, toast_position = "
+	 "UPPER(?), start_on_grouped_servers = ?, admin = ?, frozen = ?, "
+	 "suspended = ?, language = ? WHERE uuid = ?",
+	 0},
+	/* STMT_ADMIN_USER_DELETE: uuid (cascades sessions, keys, ...) */
+	{"DELETE FROM users WHERE uuid = ?", 0},
+	/* STMT_ADMIN_USER_SERVER_COUNT: owner uuid -> servers owned */
+	{"SELECT COUNT(*) FROM servers WHERE owner_uuid = ?", 0},
+	/* STMT_ADMIN_ROLE_LIST: search x2, limit, offset -> uuid, name,
+	 * description, require_two_factor, admin_permissions,
+	 * server_permissions, created, total (contract 8.2: the name,
+	 * case-insensitively) */
+	{"SELECT uuid, name, description, require_two_factor, "
+	 "admin_permissions, server_permissions, created, COUNT(*) OVER () "
+	 "FROM roles WHERE (? IS "
+	 "NULL OR name COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, '%')) "
+	 "ORDER BY created, uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_ADMIN_ROLE_GET: uuid -> uuid, name, description,
+	 * require_two_factor, admin_permissions, server_permissions, created */
+	{"SELECT uuid, name, description, require_two_factor, "
+	 "admin_permissions, server_permissions, created FROM roles WHERE uuid "
+	 "= ?",
+	 R},
+	/* STMT_ADMIN_ROLE_SHARE: uuid -> admin_permissions,
+	 * server_permissions; in a transaction, the role cannot go before it
+	 * ends (a user row about to reference it) */
+	{"SELECT admin_permissions, server_permissions FROM roles WHERE uuid "
+	 "= ? LOCK IN SHARE MODE",
+	 0},
+	/* STMT_ADMIN_ROLE_INSERT: uuid, name, description,
+	 * require_two_factor, admin_permissions, server_permissions */
+	{"INSERT INTO roles (uuid, name, description, require_two_factor, "
+	 "admin_permissions, server_permissions) VALUES (?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_ADMIN_ROLE_UPDATE: name, description, require_two_factor,
+	 * admin_permissions, server_permissions, uuid */
+	{"UPDATE roles SET name = ?, description = ?, require_two_factor = ?, "
+	 "admin_permissions = ?, server_permissions = ? WHERE uuid = ?",
+	 0},
+	/* STMT_ADMIN_ROLE_DELETE: uuid (its users' role_uuid becomes NULL:
+	 * ON DELETE SET NULL) */
+	{"DELETE FROM roles WHERE uuid = ?", 0},
 
 	/* -- group nodes -- */
 

@@ -284,7 +284,7 @@ send_reset(struct req *req, const char *uuid, const char *email)
 	}
 	if (recent > 0 || !resetlink_create(req, uuid, token))
 		return;
-	resetlink_mail(req, email, token, RESETLINK_FORGOT);
+	resetlink_mail(req, email, NULL, token, RESETLINK_FORGOT);
 	crypto_wipe(token, sizeof(token));
 	d = json_object_new_object();
 	ADD(d, "user_agent", json_object_new_string(req_user_agent(req)));

@@ -241,7 +241,8 @@ create_locked(struct req *req, const struct server *s, const char *email,
 		return;
 	}
 	if (created) {
-		resetlink_mail(req, to, token, RESETLINK_ACCOUNT_CREATED);
+		resetlink_mail(req, to, db_cell(&user, 0, 1), token,
+			       RESETLINK_ACCOUNT_CREATED);
 		crypto_wipe(token, sizeof(token));
 		activity_log(req, uuid, "email:account-created", NULL);
 	}

@@ -37,8 +37,8 @@ resetlink_create(struct req *req, const char *uuid,
 }
 
 void
-resetlink_mail(struct req *req, const char *email, const char *token,
-	       enum resetlink_kind kind)
+resetlink_mail(struct req *req, const char *email, const char *username,
+	       const char *token, enum resetlink_kind kind)
 {
 	const struct settings *s;
 	const char *name, *url;
@@ -62,15 +62,15 @@ resetlink_mail(struct req *req, const char *email, const char *token,
 	else
 		body = arena_printf(
 			&req->arena,
-			"An account on %s was created for you.\n\nOpen "
-			"this link within 20 minutes to choose your "
-			"password:\n\n%s/auth/reset-password?token=%s\n\n"
-			"After that, \"Forgot password\" on the login page "
-			"sends a new link.\n",
-			name, url, token);
+			"An account with the username %s was created for "
+			"you on %s.\n\nOpen this link within 20 minutes to "
+			"choose its password:\n\n%s/auth/reset-password?"
+			"token=%s\n\nAfter that, \"Forgot password\" on the "
+			"login page sends a new link.\n",
+			username, name, url, token);
 	if (!mail_send(req->cfg, email,
 		       kind == RESETLINK_FORGOT ? "Reset your password"
-						: "Your new account",
+						: "Your account was created",
 		       body))
 		log_warn(req, "password link mail not sent");
 	crypto_wipe(body, strlen(body));

@@ -25,6 +25,8 @@ static const struct route_group *const groups[] = {
 	&handler_servers_group,	  /* /api/client/servers */
 
 	/* -- group users -- */
+	&handler_admin_users_group, /* /api/admin/users */
+	&handler_admin_roles_group, /* /api/admin/roles */
 
 	/* -- group nodes -- */
 

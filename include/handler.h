@@ -21,6 +21,10 @@ extern const struct route_group handler_twofactor_group;
 /* handler_servers.c: /api/client/servers */
 extern const struct route_group handler_servers_group;
 /* -- group users -- */
+/* handler_admin_users.c: /api/admin/users (contract 8.1, extra 5.1) */
+extern const struct route_group handler_admin_users_group;
+/* handler_admin_roles.c: /api/admin/roles (contract 8.2) */
+extern const struct route_group handler_admin_roles_group;
 
 /* -- group nodes -- */
 

@@ -22,9 +22,9 @@ enum resetlink_kind { RESETLINK_FORGOT, RESETLINK_ACCOUNT_CREATED };
  * any); token receives it (wipe it after use). */
 bool resetlink_create(struct req *req, const char *uuid,
 		      char token[RESETLINK_TOKEN_LEN + 1]);
-/* Mails the link of token to email (after the commit); failures are
- * logged. */
-void resetlink_mail(struct req *req, const char *email, const char *token,
-		    enum resetlink_kind kind);
+/* Mails the link of token to email (after the commit), naming the
+ * account's username; failures are logged. */
+void resetlink_mail(struct req *req, const char *email, const char *username,
+		    const char *token, enum resetlink_kind kind);
 
 #endif
