@@ -31,6 +31,12 @@ static const struct route_group *const groups[] = {
 /* -- group nests -- */
 
 /* -- group settings -- */
+#if 1
+	/* (the directives keep clang-format from indenting the anchors) */
+	&handler_admin_settings_group, /* /api/admin/settings */
+	&handler_groups_group,	       /* /api/client/servers/groups */
+	&handler_snippets_group,       /* command snippets */
+#endif
 
 /* -- group servers -- */
 
