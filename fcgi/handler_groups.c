@@ -76,23 +76,9 @@ static void
 handle_list(struct req *req)
 {
 	struct db_arg args[1] = {DB_STR(req->principal->user.uuid)};
-	struct json_object *list, *o;
-	struct db_res res;
-	enum perr e;
-	size_t i;
 
-	e = db_exec(req->db, STMT_GROUP_LIST, args, 1, &res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	list = json_object_new_array();
-	for (i = 0; i < res.nrows; i++)
-		json_object_array_add(list, group_json(&res, i));
-	db_res_free(&res);
-	o = json_object_new_object();
-	ADD(o, "server_groups", list);
-	response_json(req, 200, o);
+	peruser_list(req, STMT_GROUP_LIST, args, 1, "server_groups",
+		     group_json);
 }
 
 /* Body types only: the rules are the model's, checked after the
@@ -240,7 +226,6 @@ handle_update(struct req *req)
 	struct json_object *order, *sent;
 	const char *uuid, *name;
 	struct db_arg args[4];
-	enum perr e;
 
 	if (req_path_uuid(req, "server_group", 400, BAD_PATH) == NULL ||
 	    !peruser_uuids(req, "server_order", &sent))
@@ -256,14 +241,9 @@ handle_update(struct req *req)
 	args[1] = DB_STR(json_text(order));
 	args[2] = DB_STR(uuid);
 	args[3] = DB_STR(req->principal->user.uuid);
-	e = db_exec(req->db, STMT_GROUP_UPDATE, args, 4, NULL);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	activity_log(req, req->principal->user.uuid, "user:server-group.update",
-		     activity_data(uuid, name, order));
-	response_json(req, 200, json_object_new_object());
+	peruser_change(req, STMT_GROUP_UPDATE, args, 4, NULL,
+		       "user:server-group.update",
+		       activity_data(uuid, name, order));
 }
 
 /* DELETE /api/client/servers/groups/{server_group}. Checks: path, perm
@@ -273,21 +253,15 @@ handle_delete(struct req *req)
 {
 	const char *uuid, *name;
 	struct db_arg args[2];
-	enum perr e;
 
 	uuid = load_group(req, "servers.delete", &name, NULL);
 	if (uuid == NULL)
 		return;
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(req->principal->user.uuid);
-	e = db_exec(req->db, STMT_GROUP_DELETE, args, 2, NULL);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	activity_log(req, req->principal->user.uuid, "user:server-group.delete",
-		     activity_data(uuid, name, NULL));
-	response_json(req, 200, json_object_new_object());
+	peruser_change(req, STMT_GROUP_DELETE, args, 2, NULL,
+		       "user:server-group.delete",
+		       activity_data(uuid, name, NULL));
 }
 
 /*
@@ -300,7 +274,6 @@ handle_order(struct req *req)
 {
 	struct json_object *list, *d;
 	struct db_arg args[2];
-	enum perr e;
 
 	if (!peruser_uuids(req, "server_group_order", &list) ||
 	    !peruser_validate(req, order_rules, NF(order_rules)) ||
@@ -308,16 +281,10 @@ handle_order(struct req *req)
 		return;
 	args[0] = DB_STR(json_text(list));
 	args[1] = DB_STR(req->principal->user.uuid);
-	e = db_exec(req->db, STMT_GROUP_ORDER, args, 2, NULL);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	d = json_object_new_object();
 	ADD(d, "server_group_order", json_object_get(list));
-	activity_log(req, req->principal->user.uuid,
-		     "user:server-group.update-order", d);
-	response_json(req, 200, json_object_new_object());
+	peruser_change(req, STMT_GROUP_ORDER, args, 2, NULL,
+		       "user:server-group.update-order", d);
 }
 
 #define GROUPS "/api/client/servers/groups"

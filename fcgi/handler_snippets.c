@@ -201,7 +201,6 @@ handle_update(struct req *req)
 	const char *uuid, *name, *cmd;
 	struct db_arg args[5];
 	struct db_res res;
-	enum perr e;
 
 	if (req_path_uuid(req, PARAM, 400,
 			  "Invalid URL: invalid UUID in {" PARAM "}") == NULL ||
@@ -227,19 +226,9 @@ handle_update(struct req *req)
 	args[2] = DB_STR(cmd);
 	args[3] = DB_STR(uuid);
 	args[4] = DB_STR(req->principal->user.uuid);
-	e = db_exec(req->db, STMT_SNIPPET_UPDATE, args, 5, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, CONFLICT);
-		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	activity_log(req, req->principal->user.uuid,
-		     "user:command-snippet.update",
-		     activity_data(uuid, name, eggs, cmd));
-	response_json(req, 200, json_object_new_object());
+	peruser_change(req, STMT_SNIPPET_UPDATE, args, 5, CONFLICT,
+		       "user:command-snippet.update",
+		       activity_data(uuid, name, eggs, cmd));
 }
 
 /* DELETE .../command-snippets/{command_snippet}. Checks: path, perm
@@ -251,7 +240,6 @@ handle_delete(struct req *req)
 	struct json_object *d;
 	struct db_res res;
 	const char *uuid;
-	enum perr e;
 
 	uuid = load_snippet(req, "command-snippets.delete", &res);
 	if (uuid == NULL)
@@ -260,15 +248,8 @@ handle_delete(struct req *req)
 	db_res_free(&res);
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(req->principal->user.uuid);
-	e = db_exec(req->db, STMT_SNIPPET_DELETE, args, 2, NULL);
-	if (e != PERR_OK) {
-		json_object_put(d);
-		response_fail(req, e);
-		return;
-	}
-	activity_log(req, req->principal->user.uuid,
-		     "user:command-snippet.delete", d);
-	response_json(req, 200, json_object_new_object());
+	peruser_change(req, STMT_SNIPPET_DELETE, args, 2, NULL,
+		       "user:command-snippet.delete", d);
 }
 
 /*
@@ -316,28 +297,14 @@ handle_by_egg(struct req *req)
 {
 	const char *egg = req_path_uuid(req, "egg", 400,
 					"Invalid URL: invalid UUID in {egg}");
-	struct json_object *list, *o;
 	struct db_arg args[2];
-	struct db_res res;
-	enum perr e;
-	size_t i;
 
 	if (egg == NULL || !gate_user_permission(req, "servers.read"))
 		return;
 	args[0] = DB_STR(req->principal->user.uuid);
 	args[1] = DB_STR(egg);
-	e = db_exec(req->db, STMT_SNIPPET_BY_EGG, args, 2, &res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
-	list = json_object_new_array();
-	for (i = 0; i < res.nrows; i++)
-		json_object_array_add(list, snippet_json(&res, i));
-	db_res_free(&res);
-	o = json_object_new_object();
-	ADD(o, "command_snippets", list);
-	response_json(req, 200, o);
+	peruser_list(req, STMT_SNIPPET_BY_EGG, args, 2, "command_snippets",
+		     snippet_json);
 }
 
 #define SNIPPETS "/api/client/account/command-snippets"

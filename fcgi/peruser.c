@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "activity.h"
 #include "config.h"
 #include "db.h"
 #include "gate.h"
@@ -115,6 +116,48 @@ peruser_target(struct req *req, const char *param, const char *perm,
 	    !peruser_load(req, id, uuid, missing, res))
 		return NULL;
 	return uuid;
+}
+
+void
+peruser_list(struct req *req, enum stmt id, const struct db_arg *args,
+	     size_t nargs, const char *key, peruser_row_fn row_json)
+{
+	struct json_object *list, *o;
+	struct db_res res;
+	enum perr e;
+	size_t i;
+
+	e = db_exec(req->db, id, args, nargs, &res);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return;
+	}
+	list = json_object_new_array();
+	for (i = 0; i < res.nrows; i++)
+		json_object_array_add(list, row_json(&res, i));
+	db_res_free(&res);
+	o = json_object_new_object();
+	json_object_object_add(o, key, list);
+	response_json(req, 200, o);
+}
+
+void
+peruser_change(struct req *req, enum stmt id, const struct db_arg *args,
+	       size_t nargs, const char *conflict, const char *event,
+	       struct json_object *data)
+{
+	enum perr e = db_exec(req->db, id, args, nargs, NULL);
+
+	if (e != PERR_OK) {
+		json_object_put(data);
+		if (e == PERR_CONFLICT && conflict != NULL)
+			response_error(req, 409, conflict);
+		else
+			response_fail(req, e);
+		return;
+	}
+	activity_log(req, req->principal->user.uuid, event, data);
+	response_json(req, 200, json_object_new_object());
 }
 
 /* The limit of setting key, or -1 after setting the 5xx. */

@@ -51,6 +51,24 @@ const char *peruser_target(struct req *req, const char *param, const char *perm,
 			   enum stmt id, const char *missing,
 			   struct db_res *res);
 
+/*
+ * Answers {"<key>": [row_json of each row]} for statement id with args
+ * (an unpaginated list), or the 5xx.
+ */
+typedef struct json_object *(*peruser_row_fn)(const struct db_res *res,
+					      size_t row);
+void peruser_list(struct req *req, enum stmt id, const struct db_arg *args,
+		  size_t nargs, const char *key, peruser_row_fn row_json);
+
+/*
+ * Runs the change id with args; then logs event with data (taken) for the
+ * caller and answers {}. On a duplicate key 409 conflict (when not NULL),
+ * else the 5xx; data is dropped then.
+ */
+void peruser_change(struct req *req, enum stmt id, const struct db_arg *args,
+		    size_t nargs, const char *conflict, const char *event,
+		    struct json_object *data);
+
 /* A limited insert: see peruser_create. */
 struct peruser_insert {
 	enum stmt count;  /* caller -> COUNT(*) */

@@ -61,6 +61,13 @@ def world(ctx):
     return w
 
 
+def fresh_settings(ctx):
+    """The world, its admin, and an empty settings table."""
+    w = world(ctx)
+    sql(ctx, "DELETE FROM settings")
+    return w, w["admin"]
+
+
 def sql(ctx, text):
     return ctx.db.sql(text, db=DB)
 
@@ -182,9 +189,7 @@ def settings_get_defaults(ctx):
 
 @test
 def settings_put_and_read_back(ctx):
-    w = world(ctx)
-    a = w["admin"]
-    sql(ctx, "DELETE FROM settings")
+    w, a = fresh_settings(ctx)
     put_ok(a, {"app": {"name": "Panel 83", "registration_enabled": False,
                        "url": "https://panel.example.com"},
                "server": {"max_subuser_count": 7, "allow_viewing_transfer_progress": False},
@@ -211,6 +216,15 @@ def settings_put_and_read_back(ctx):
         r = http_request(w["lt"].port, "GET", "/api/settings")
         eq((r.json()["app"]["name"], r.json()["user"]["max_api_key_count"]), ("Panel 83b", 3),
            f"public settings, request {i}")
+    # routes that read the settings through each worker's cache see a change
+    # at once (settings_cache_seconds 0), whichever worker answers
+    put_ok(a, {"user": {"max_server_group_count": 0}})
+    for i in range(6):
+        expect_error(w["u1"].s("POST", GROUPS, {"name": "xx", "server_order": []}), 417,
+                     "maximum number of user server groups reached")
+    put_ok(a, {"user": {"max_server_group_count": 1}})
+    eq(w["u1"].s("POST", GROUPS, {"name": "xx", "server_order": []}).status, 200, "room again")
+    sql(ctx, "DELETE FROM user_server_groups")
     # edges: at the limit accepted
     edge = {"app": {"name": "n" * 64, "icon": "i" * 255, "session_duration_seconds": 60,
                     "language": "en", "session_cookie": "c" * 255},
@@ -236,9 +250,7 @@ def settings_put_and_read_back(ctx):
 
 @test
 def settings_validation_every_failure_in_field_order(ctx):
-    w = world(ctx)
-    a = w["admin"]
-    sql(ctx, "DELETE FROM settings")
+    w, a = fresh_settings(ctx)
     body = {
         "storage_driver": {"type": "s3", "public_url": "not a url", "access_key": "a" * 513,
                            "secret_key": "", "bucket": "b" * 64, "region": "",
@@ -307,7 +319,8 @@ def settings_validation_every_failure_in_field_order(ctx):
             ({"app": {"language": "a"}}, "app.language: length is lower than 2"),
             ({"app": {"language": "a" * 16}}, "app.language: length is greater than 15"),
             ({"app": {"url": "https://h:65536/"}}, "app.url: not a valid url: invalid port number"),
-            ({"app": {"url": "https://a b/"}}, "app.url: not a valid url: invalid domain character"),
+            ({"app": {"url": "https://a b/"}},
+             "app.url: not a valid url: invalid domain character"),
             ({"server": {"max_file_manager_view_size": 2147483648}},
              "server.max_file_manager_view_size: greater than 2147483647"),
             ({"mail_mode": {"type": "smtp", "host": "h", "port": 65536, "tls_mode": "none",
@@ -376,9 +389,7 @@ def settings_validation_every_failure_in_field_order(ctx):
 
 @test
 def settings_clearable_and_tagged_objects(ctx):
-    w = world(ctx)
-    a = w["admin"]
-    sql(ctx, "DELETE FROM settings")
+    w, a = fresh_settings(ctx)
     routes = [{"type": "route", "path": "/"},
               {"type": "divider", "name": None, "name_translations": {"de": "Teiler"}},
               {"type": "redirect", "name": "Docs", "name_translations": {},
@@ -400,7 +411,8 @@ def settings_clearable_and_tagged_objects(ctx):
        (None, None, "/banner.png", None, None), "null clears a clearable field")
     # tagged objects are replaced whole; left-out Option fields become null
     put_ok(a, {"mail_mode": {"type": "smtp", "host": "smtp.example.com", "port": 465,
-                             "username": "mailer", "password": "pw-83-a", "tls_mode": "implicit_tls",
+                             "username": "mailer", "password": "pw-83-a",
+                             "tls_mode": "implicit_tls",
                              "skip_cert_validation": True, "from_address": "panel@example.com",
                              "from_name": "Panel"}})
     ctx.secrets_to_hunt.append("pw-83-a")
@@ -446,9 +458,7 @@ def settings_clearable_and_tagged_objects(ctx):
 
 @test
 def settings_secrets_redacted_sealed_and_kept(ctx):
-    w = world(ctx)
-    a = w["admin"]
-    sql(ctx, "DELETE FROM settings")
+    w, a = fresh_settings(ctx)
     plain = {name: f"{name}-{secrets.token_hex(12)}" for name in
              ("smtp_password", "smtp_user", "s3_access", "s3_secret", "turnstile")}
     ctx.secrets_to_hunt.extend(plain.values())
@@ -556,9 +566,7 @@ def settings_permissions_and_check_order(ctx):
 
 @test
 def settings_activity_entry(ctx):
-    w = world(ctx)
-    a = w["admin"]
-    sql(ctx, "DELETE FROM settings")
+    w, a = fresh_settings(ctx)
     sql(ctx, "DELETE FROM admin_activities")
     put_ok(a, {"app": {"name": "Act 83"}, "mail_mode": {
         "type": "smtp", "host": "h.example.com", "port": 25, "password": "act-83-password",
@@ -609,6 +617,13 @@ def clean_groups(ctx, w):
     sql(ctx, "DELETE FROM user_server_groups; DELETE FROM settings")
 
 
+def fresh_groups(ctx):
+    """The world and its u1, without groups or settings."""
+    w = world(ctx)
+    clean_groups(ctx, w)
+    return w, w["u1"]
+
+
 @test
 def groups_route_reaches_the_groups_handler(ctx):
     """/api/client/servers/{server} is matched by .../groups too: the
@@ -622,10 +637,9 @@ def groups_route_reaches_the_groups_handler(ctx):
 
 @test
 def groups_crud_and_activity(ctx):
-    w = world(ctx)
-    u1, u2 = w["u1"], w["u2"]
-    clean_groups(ctx, w)
-    sql(ctx, f"DELETE FROM user_activities WHERE event LIKE 'user:server-group%'")
+    w, u1 = fresh_groups(ctx)
+    u2 = w["u2"]
+    sql(ctx, "DELETE FROM user_activities WHERE event LIKE 'user:server-group%'")
     eq(groups_of(u1), [], "none yet")
     g = group_create(u1, "Main", [w["s2"].upper(), w["s1"]])
     eq(list(g), GROUP_KEYS, "UserServerGroup fields")
@@ -663,9 +677,7 @@ def groups_crud_and_activity(ctx):
 
 @test
 def groups_validation_and_limit(ctx):
-    w = world(ctx)
-    u1 = w["u1"]
-    clean_groups(ctx, w)
+    w, u1 = fresh_groups(ctx)
     for body, msg in (({"server_order": []}, "invalid payload: missing field `name`"),
                       ({"name": "ok"}, "invalid payload: missing field `server_order`"),
                       ({"name": 5, "server_order": []},
@@ -707,9 +719,8 @@ def groups_validation_and_limit(ctx):
 
 @test
 def groups_order(ctx):
-    w = world(ctx)
-    u1, u2 = w["u1"], w["u2"]
-    clean_groups(ctx, w)
+    w, u1 = fresh_groups(ctx)
+    u2 = w["u2"]
     g1, g2, g3 = (group_create(u1, n)["uuid"] for n in ("one", "two", "three"))
     foreign = group_create(u2, "theirs")["uuid"]
     r = u1.s("PUT", f"{GROUPS}/order",
@@ -734,9 +745,7 @@ def groups_order(ctx):
 
 @test
 def groups_servers_of_a_group(ctx):
-    w = world(ctx)
-    u1 = w["u1"]
-    clean_groups(ctx, w)
+    w, u1 = fresh_groups(ctx)
     missing = str(uuidlib.uuid4())
     g = group_create(u1, "Mixed", [w["s3"], w["s5"], missing, w["s4"], w["s1"], w["s3"]])
     path = f"{GROUPS}/{g['uuid']}"
@@ -770,9 +779,7 @@ def groups_servers_of_a_group(ctx):
 
 @test
 def groups_permissions_and_check_order(ctx):
-    w = world(ctx)
-    u1 = w["u1"]
-    clean_groups(ctx, w)
+    w, u1 = fresh_groups(ctx)
     g = group_create(u1, "Perm")
     one = f"{GROUPS}/{g['uuid']}"
     _, none = u1.create("adm83-grp-none", user=["account.infos"])
@@ -836,11 +843,17 @@ def clean_snippets(ctx):
     sql(ctx, "DELETE FROM user_command_snippets; DELETE FROM settings")
 
 
+def fresh_snippets(ctx):
+    """The world, its u1 and egg, without snippets or settings."""
+    w = world(ctx)
+    clean_snippets(ctx)
+    return w, w["u1"], w["egg"]
+
+
 @test
 def snippets_crud_duplicate_and_activity(ctx):
-    w = world(ctx)
-    u1, u2, egg = w["u1"], w["u2"], w["egg"]
-    clean_snippets(ctx)
+    w, u1, egg = fresh_snippets(ctx)
+    u2 = w["u2"]
     sql(ctx, "DELETE FROM user_activities WHERE event LIKE 'user:command-snippet%'")
     eq(snips(u1), {"total": 0, "per_page": 25, "page": 1, "data": []}, "empty page")
     s1 = snip_create(u1, "restart", [egg.upper()], "restart")
@@ -899,8 +912,11 @@ def snippets_crud_duplicate_and_activity(ctx):
                      "command snippet not found")
         expect_error(u1.s(method, f"{SNIPPETS}/nope" + path[36:], body), 400,
                      "Invalid URL: invalid UUID in {command_snippet}")
-    ev = lambda e: activities(ctx, "user_activities", "user:command-snippet." + e, u1.uuid)
-    eq(ev("create")[:3], [{"uuid": s1["uuid"], "name": "restart", "eggs": [egg], "command": "restart"},
+    def ev(event):
+        return activities(ctx, "user_activities", "user:command-snippet." + event, u1.uuid)
+
+    eq(ev("create")[:3], [{"uuid": s1["uuid"], "name": "restart", "eggs": [egg],
+                           "command": "restart"},
                           {"uuid": s2["uuid"], "name": "Restart", "eggs": [], "command": "say bye"},
                           {"uuid": s3["uuid"], "name": "weather", "eggs": s3["eggs"],
                            "command": "weather clear"}], "create entries")
@@ -916,9 +932,7 @@ def snippets_crud_duplicate_and_activity(ctx):
 
 @test
 def snippets_validation_and_limit(ctx):
-    w = world(ctx)
-    u1, egg = w["u1"], w["egg"]
-    clean_snippets(ctx)
+    w, u1, egg = fresh_snippets(ctx)
     for body, msg in (({"eggs": [], "command": "c"}, "invalid payload: missing field `name`"),
                       ({"name": "n", "command": "c"}, "invalid payload: missing field `eggs`"),
                       ({"name": "n", "eggs": []}, "invalid payload: missing field `command`"),
@@ -960,16 +974,15 @@ def snippets_validation_and_limit(ctx):
 
 @test
 def snippets_permissions_and_check_order(ctx):
-    w = world(ctx)
-    u1, egg = w["u1"], w["egg"]
-    clean_snippets(ctx)
+    w, u1, egg = fresh_snippets(ctx)
     s = snip_create(u1, "perm")
     one = f"{SNIPPETS}/{s['uuid']}"
     _, none = u1.create("adm83-snip-none", user=["account.infos"])
     deny = "you do not have permission to perform this action: "
     for method, path, body, perm in (
             ("GET", SNIPPETS, None, "command-snippets.read"),
-            ("POST", SNIPPETS, {"name": "n", "eggs": [], "command": "c"}, "command-snippets.create"),
+            ("POST", SNIPPETS, {"name": "n", "eggs": [], "command": "c"},
+             "command-snippets.create"),
             ("PATCH", one, {"name": "n"}, "command-snippets.update"),
             ("DELETE", one, None, "command-snippets.delete"),
             ("POST", one + "/duplicate", {"name": "n"}, "command-snippets.create"),
