@@ -411,8 +411,7 @@ open_text(struct req *req, const char *key, const char *stored)
 	return plain;
 }
 
-/* ---- reading: the AppSettings object --------------------------------------
- */
+/* ---- reading: the AppSettings object ---------------------------------- */
 
 static const char *
 default_of(const struct req *req, const struct sfield *f)
@@ -424,18 +423,18 @@ default_of(const struct req *req, const struct sfield *f)
 static struct json_object *
 read_str(struct req *req, const struct sfield *f, const char *v)
 {
-	if (v == NULL || *v == '\0')
+	if (v == NULL || *v == '\0') {
 		v = default_of(req, f);
-	else if (f->flags & F_SEALED)
+	} else if (f->flags & F_SEALED) {
 		v = open_text(req, f->key, v);
-	if (v == NULL) {
-		if (f->flags & F_SEALED)
+		if (v == NULL)
 			log_warn(req,
 				 "setting %s does not open (another "
 				 "encryption_key?)",
 				 f->key);
-		return NULL;
 	}
+	if (v == NULL)
+		return NULL;
 	if ((f->flags & F_SECRET) && *v != '\0')
 		return json_object_new_string(REDACTED);
 	return json_object_new_string(v);
@@ -553,8 +552,7 @@ handle_get(struct req *req)
 	response_json(req, 200, o);
 }
 
-/* ---- checking a PUT body ---------------------------------------------------
- */
+/* ---- checking a PUT body ------------------------------------------------ */
 
 /* What a type error says the field wants. */
 static const char *
@@ -658,6 +656,30 @@ unknown_variant(struct put *p, const char *path, const char *got,
 					  "invalid payload: %s: unknown "
 					  "variant `%s`, expected one of %s",
 					  path, got, list);
+}
+
+/* The "type" of tagged object o at path: its index in wire, or -1 after
+ * the payload error. */
+static int
+variant_of(struct put *p, const char *path, struct json_object *o,
+	   const char *const *wire)
+{
+	const char *tpath = arena_printf(&p->req->arena, "%s.type", path);
+	struct json_object *t = NULL;
+	int i;
+
+	if (!json_object_object_get_ex(o, "type", &t) || t == NULL) {
+		missing(p, path, "type");
+		return -1;
+	}
+	if (!json_object_is_type(t, json_type_string)) {
+		type_error(p, tpath, "a string");
+		return -1;
+	}
+	i = find_name(wire, json_object_get_string(t));
+	if (i < 0)
+		unknown_variant(p, tpath, json_object_get_string(t), wire);
+	return i;
 }
 
 /*
@@ -806,24 +828,16 @@ put_route_item(struct put *p, const char *path, struct json_object *it)
 		{"?name", "{name_translations", NULL},
 		{"name", "{name_translations", "destination", NULL},
 	};
-	struct json_object *t, *v;
+	struct json_object *v;
 	int k, j;
 
 	if (!json_object_is_type(it, json_type_object)) {
 		type_error(p, path, "an object");
 		return;
 	}
-	if (!json_object_object_get_ex(it, "type", &t) || t == NULL) {
-		missing(p, path, "type");
+	k = variant_of(p, path, it, types);
+	if (k < 0)
 		return;
-	}
-	k = find_name(types, json_object_get_string(t));
-	if (!json_object_is_type(t, json_type_string) || k < 0) {
-		unknown_variant(p,
-				arena_printf(&p->req->arena, "%s.type", path),
-				json_object_get_string(t), types);
-		return;
-	}
 	for (j = 0; need[k][j] != NULL; j++) {
 		const char *n =
 			need[k][j] + (*need[k][j] == '?' || *need[k][j] == '{');
@@ -939,7 +953,7 @@ put_value(struct put *p, const struct sfield *f, struct json_object *v)
 static void
 put_tag(struct put *p, const struct sfield *f, struct json_object *body)
 {
-	struct json_object *o = NULL, *t = NULL;
+	struct json_object *o = NULL;
 	int i;
 
 	p->active = NULL;
@@ -949,19 +963,9 @@ put_tag(struct put *p, const struct sfield *f, struct json_object *body)
 		type_error(p, f->path, "an object");
 		return;
 	}
-	if (!json_object_object_get_ex(o, "type", &t) || t == NULL) {
-		missing(p, f->path, "type");
+	i = variant_of(p, f->path, o, f->wire);
+	if (i < 0)
 		return;
-	}
-	i = json_object_is_type(t, json_type_string)
-		    ? find_name(f->wire, json_object_get_string(t))
-		    : -1;
-	if (i < 0) {
-		unknown_variant(
-			p, arena_printf(&p->req->arena, "%s.type", f->path),
-			json_object_get_string(t), f->wire);
-		return;
-	}
 	p->active = f->wire[i];
 	p->tagobj = o;
 	keep(p, f, stored_names(f)[i]);

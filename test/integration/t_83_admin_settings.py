@@ -353,6 +353,7 @@ def settings_validation_every_failure_in_field_order(ctx):
              "mail_mode.type: unknown variant `pigeon`, expected one of `none`, `smtp`, "
              "`sendmail`, `filesystem`"),
             ({"mail_mode": {"host": "x"}}, "mail_mode: missing field `type`"),
+            ({"mail_mode": {"type": 5}}, "invalid type for `mail_mode.type`, expected a string"),
             ({"mail_mode": "smtp"}, "invalid type for `mail_mode`, expected an object"),
             ({"mail_mode": {"type": "sendmail", "from_address": "a@b.c"}},
              "mail_mode: missing field `command`"),
