@@ -343,6 +343,81 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* -- group nests -- */
 
 	/* -- group settings -- */
+	/* STMT_SETTINGS_UPSERT: key, value */
+	{"INSERT INTO settings (`key`, value) VALUES (?, ?) ON DUPLICATE KEY "
+	 "UPDATE value = VALUES(value)",
+	 0},
+/* UserServerGroup (contract-extra 7.2) and UserCommandSnippet (7.1) */
+#define GROUP_COLS "g.uuid, g.name, g.order_, g.server_order, g.created"
+#define SNIPPET_COLS "c.uuid, c.name, c.eggs, c.command, c.created"
+	/* STMT_GROUP_LIST: user_uuid -> GROUP_COLS, by order then age */
+	{"SELECT " GROUP_COLS " FROM user_server_groups g WHERE g.user_uuid = "
+	 "? ORDER BY g.order_, g.created, g.uuid",
+	 R},
+	/* STMT_GROUP_GET: uuid, user_uuid -> GROUP_COLS */
+	{"SELECT " GROUP_COLS " FROM user_server_groups g WHERE g.uuid = ? "
+	 "AND g.user_uuid = ?",
+	 R},
+	/* STMT_GROUP_COUNT: user_uuid */
+	{"SELECT COUNT(*) FROM user_server_groups WHERE user_uuid = ?", 0},
+	/* STMT_GROUP_INSERT: uuid, user_uuid, name, server_order (order 0) */
+	{"INSERT INTO user_server_groups (uuid, user_uuid, name, server_order) "
+	 "VALUES (?, ?, ?, ?)",
+	 0},
+	/* STMT_GROUP_UPDATE: name, server_order, uuid, user_uuid */
+	{"UPDATE user_server_groups SET name = ?, server_order = ? WHERE uuid "
+	 "= ? AND user_uuid = ?",
+	 0},
+	/* STMT_GROUP_DELETE: uuid, user_uuid */
+	{"DELETE FROM user_server_groups WHERE uuid = ? AND user_uuid = ?", 0},
+	/* STMT_GROUP_ORDER: JSON array of group uuids, user_uuid. Each of the
+	 * user's listed groups takes its first 1-based position. */
+	{"UPDATE user_server_groups g JOIN (SELECT j.uuid, MIN(j.pos) AS pos "
+	 "FROM JSON_TABLE(?, '$[*]' COLUMNS (pos FOR ORDINALITY, uuid "
+	 "VARCHAR(36) PATH '$')) j GROUP BY j.uuid) o ON g.uuid = "
+	 "CONVERT(o.uuid USING ascii) COLLATE ascii_bin SET g.order_ = o.pos "
+	 "WHERE g.user_uuid = ?",
+	 0},
+	/* STMT_GROUP_SERVERS: user (subuser join), JSON array of server uuids
+	 * (no duplicates), sees all (1/0), user (owner), search x4, limit,
+	 * offset -> SERVER_COLS, total: the visible servers of the list, in
+	 * its order */
+	{"SELECT " SERVER_COLS ", COUNT(*) OVER () FROM " SERVER_JOIN
+	 " JOIN users o ON o.uuid = s.owner_uuid JOIN JSON_TABLE(?, '$[*]' "
+	 "COLUMNS (pos FOR ORDINALITY, uuid VARCHAR(36) PATH '$')) j ON "
+	 "s.uuid = CONVERT(j.uuid USING ascii) COLLATE ascii_bin WHERE (? = 1 "
+	 "OR s.owner_uuid = ? OR su.user_uuid IS NOT NULL) AND " SERVER_SEARCH
+	 " ORDER BY j.pos, s.created, s.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_SNIPPET_LIST: user_uuid, search, search, limit, offset */
+	{"SELECT " SNIPPET_COLS ", COUNT(*) OVER () FROM user_command_snippets "
+	 "c WHERE c.user_uuid = ? AND (? IS NULL OR c.name COLLATE "
+	 "utf8mb4_unicode_ci LIKE CONCAT('%', ?, '%')) ORDER BY c.created, "
+	 "c.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_SNIPPET_GET: uuid, user_uuid */
+	{"SELECT " SNIPPET_COLS " FROM user_command_snippets c WHERE c.uuid = "
+	 "? AND c.user_uuid = ?",
+	 R},
+	/* STMT_SNIPPET_COUNT: user_uuid */
+	{"SELECT COUNT(*) FROM user_command_snippets WHERE user_uuid = ?", 0},
+	/* STMT_SNIPPET_INSERT: uuid, user_uuid, name, eggs, command */
+	{"INSERT INTO user_command_snippets (uuid, user_uuid, name, eggs, "
+	 "command) VALUES (?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_SNIPPET_UPDATE: name, eggs, command, uuid, user_uuid */
+	{"UPDATE user_command_snippets SET name = ?, eggs = ?, command = ? "
+	 "WHERE uuid = ? AND user_uuid = ?",
+	 0},
+	/* STMT_SNIPPET_DELETE: uuid, user_uuid */
+	{"DELETE FROM user_command_snippets WHERE uuid = ? AND user_uuid = ?",
+	 0},
+	/* STMT_SNIPPET_BY_EGG: user_uuid, egg uuid -> the snippets for every
+	 * egg or for this one, oldest first */
+	{"SELECT " SNIPPET_COLS " FROM user_command_snippets c WHERE "
+	 "c.user_uuid = ? AND (JSON_LENGTH(c.eggs) = 0 OR "
+	 "JSON_CONTAINS(c.eggs, JSON_QUOTE(?))) ORDER BY c.created, c.uuid",
+	 R},
 
 	/* -- group servers -- */
 	/* STMT_NODE_DAEMON: uuid -> url, sealed token */

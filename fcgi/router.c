@@ -33,6 +33,9 @@ static const struct route_group *const groups[] = {
 	/* -- group nests -- */
 
 	/* -- group settings -- */
+	&handler_admin_settings_group, /* /api/admin/settings */
+	&handler_groups_group,	       /* /api/client/servers/groups */
+	&handler_snippets_group,       /* command snippets */
 
 	/* -- group servers -- */
 	&handler_subusers_group,

@@ -31,6 +31,12 @@ extern const struct route_group handler_admin_roles_group;
 /* -- group nests -- */
 
 /* -- group settings -- */
+/* handler_admin_settings.c: GET/PUT /api/admin/settings */
+extern const struct route_group handler_admin_settings_group;
+/* handler_groups.c: /api/client/servers/groups */
+extern const struct route_group handler_groups_group;
+/* handler_snippets.c: /api/client/account/command-snippets */
+extern const struct route_group handler_snippets_group;
 
 /* -- group servers -- */
 /* handler_subusers.c: /api/client/servers/{server}/subusers */
