@@ -287,6 +287,14 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	"v.description_translations, v.order_, v.env_variable, "               \
 	"v.default_value, v.user_viewable, v.user_editable, v.secret, "        \
 	"v.rules, v.created"
+/* the written columns that inserts and updates share, in this order */
+#define EGG_FIELDS                                                             \
+	"author, name, config_files, config_startup, config_stop, "            \
+	"config_script, startup_commands, force_outgoing_ip, separate_port, "  \
+	"features, docker_images, file_denylist"
+#define EGGVAR_FIELDS                                                          \
+	"name, name_translations, description_translations, order_, "          \
+	"env_variable, user_viewable, user_editable, secret, rules"
 /* case-insensitive substring search on a utf8mb4_bin name column */
 #define NAME_SEARCH(col)                                                       \
 	"(? IS NULL OR " col " COLLATE utf8mb4_unicode_ci LIKE "               \
@@ -330,32 +338,23 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"SELECT " EGG_COLS " FROM nest_eggs e WHERE e.nest_uuid = ? AND "
 	 "e.uuid = ?",
 	 R},
-	/* STMT_EGG_INSERT: uuid, nest_uuid, name, description, author,
-	 * config_files, config_startup, config_stop, config_script,
-	 * startup_commands, force_outgoing_ip, separate_port, features,
-	 * docker_images, file_denylist */
-	{"INSERT INTO nest_eggs (uuid, nest_uuid, name, description, author, "
-	 "config_files, config_startup, config_stop, config_script, "
-	 "startup_commands, force_outgoing_ip, separate_port, features, "
-	 "docker_images, file_denylist) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-	 "?, ?, ?, ?, ?)",
+	/* STMT_EGG_INSERT: uuid, nest_uuid, then EGG_FIELDS, description */
+	{"INSERT INTO nest_eggs (uuid, nest_uuid, " EGG_FIELDS
+	 ", description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	 0},
-	/* STMT_EGG_UPDATE: name, set_description, description, author,
-	 * config_files, config_startup, config_stop, config_script,
-	 * startup_commands, force_outgoing_ip, separate_port, features,
-	 * docker_images, file_denylist (each NULL: keep), clear_repository
-	 * (0/1), uuid */
-	{"UPDATE nest_eggs SET name = COALESCE(?, name), description = IF(?, "
-	 "?, description), author = COALESCE(?, author), config_files = "
-	 "COALESCE(?, config_files), config_startup = COALESCE(?, "
-	 "config_startup), config_stop = COALESCE(?, config_stop), "
+	/* STMT_EGG_UPDATE: EGG_FIELDS (each NULL: keep), set_description
+	 * (0/1), description, clear_repository (0/1), uuid */
+	{"UPDATE nest_eggs SET author = COALESCE(?, author), name = "
+	 "COALESCE(?, "
+	 "name), config_files = COALESCE(?, config_files), config_startup = "
+	 "COALESCE(?, config_startup), config_stop = COALESCE(?, config_stop), "
 	 "config_script = COALESCE(?, config_script), startup_commands = "
 	 "COALESCE(?, startup_commands), force_outgoing_ip = COALESCE(?, "
 	 "force_outgoing_ip), separate_port = COALESCE(?, separate_port), "
 	 "features = COALESCE(?, features), docker_images = COALESCE(?, "
 	 "docker_images), file_denylist = COALESCE(?, file_denylist), "
-	 "egg_repository_egg_uuid = IF(?, NULL, egg_repository_egg_uuid) "
-	 "WHERE uuid = ?",
+	 "description = IF(?, ?, description), egg_repository_egg_uuid = IF(?, "
+	 "NULL, egg_repository_egg_uuid) WHERE uuid = ?",
 	 0},
 	/* STMT_EGG_LOCK: uuid (in a transaction: no server joins it) */
 	{"SELECT uuid FROM nest_eggs WHERE uuid = ? FOR UPDATE", 0},
@@ -371,26 +370,24 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"SELECT " EGGVAR_COLS " FROM nest_egg_variables v WHERE v.egg_uuid = "
 	 "? AND v.uuid = ?",
 	 R},
-	/* STMT_EGGVAR_INSERT: uuid, egg_uuid, name, name_translations,
-	 * description, description_translations, order_, env_variable,
-	 * default_value, user_viewable, user_editable, secret, rules */
-	{"INSERT INTO nest_egg_variables (uuid, egg_uuid, name, "
-	 "name_translations, description, description_translations, order_, "
-	 "env_variable, default_value, user_viewable, user_editable, secret, "
-	 "rules) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	/* STMT_EGGVAR_INSERT: uuid, egg_uuid, then EGGVAR_FIELDS,
+	 * description, default_value */
+	{"INSERT INTO nest_egg_variables (uuid, egg_uuid, " EGGVAR_FIELDS
+	 ", description, default_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	 "?, ?, ?)",
 	 0},
-	/* STMT_EGGVAR_UPDATE: name, name_translations, set_description,
-	 * description, description_translations, order_, env_variable,
-	 * set_default, default_value, user_viewable, user_editable, secret,
-	 * rules (each NULL: keep), uuid, egg_uuid */
+	/* STMT_EGGVAR_UPDATE: EGGVAR_FIELDS (each NULL: keep),
+	 * set_description (0/1), description, set_default (0/1),
+	 * default_value, uuid, egg_uuid */
 	{"UPDATE nest_egg_variables SET name = COALESCE(?, name), "
-	 "name_translations = COALESCE(?, name_translations), description = "
-	 "IF(?, ?, description), description_translations = COALESCE(?, "
-	 "description_translations), order_ = COALESCE(?, order_), "
-	 "env_variable = COALESCE(?, env_variable), default_value = IF(?, ?, "
-	 "default_value), user_viewable = COALESCE(?, user_viewable), "
+	 "name_translations = COALESCE(?, name_translations), "
+	 "description_translations = COALESCE(?, description_translations), "
+	 "order_ = COALESCE(?, order_), env_variable = COALESCE(?, "
+	 "env_variable), user_viewable = COALESCE(?, user_viewable), "
 	 "user_editable = COALESCE(?, user_editable), secret = COALESCE(?, "
-	 "secret), rules = COALESCE(?, rules) WHERE uuid = ? AND egg_uuid = ?",
+	 "secret), rules = COALESCE(?, rules), description = IF(?, ?, "
+	 "description), default_value = IF(?, ?, default_value) WHERE uuid = ? "
+	 "AND egg_uuid = ?",
 	 0},
 	/* STMT_EGGVAR_DELETE: uuid, egg_uuid (server values by cascade) */
 	{"DELETE FROM nest_egg_variables WHERE uuid = ? AND egg_uuid = ?", 0},

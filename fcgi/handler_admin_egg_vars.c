@@ -320,32 +320,22 @@ answer_created(struct req *req, const struct scope *s, const char *uuid,
 	response_json(req, 200, o);
 }
 
-static struct db_arg
-str_arg(struct req *req, const char *key)
+/* The EGGVAR_FIELDS arguments of the insert and the update (db_stmt.c):
+ * name, name_translations, description_translations, order, env_variable,
+ * user_viewable, user_editable, secret, rules; NULL = not sent. */
+#define VAR_NFIELDS 9
+static void
+var_field_args(struct req *req, struct db_arg *a)
 {
-	struct json_object *v = nest_body_field(req, key);
-
-	return v ? DB_STR(json_object_get_string(v)) : DB_NULL;
-}
-
-static struct db_arg
-json_arg(struct req *req, const char *key)
-{
-	struct json_object *v = nest_body_field(req, key);
-
-	return v ? DB_STR(nest_json_text(v)) : DB_NULL;
-}
-
-static struct db_arg
-int_arg(struct req *req, const char *key)
-{
-	struct json_object *v = nest_body_field(req, key);
-
-	if (v == NULL)
-		return DB_NULL;
-	if (json_object_is_type(v, json_type_boolean))
-		return DB_INT(json_object_get_boolean(v));
-	return DB_INT(json_object_get_int64(v));
+	a[0] = nest_arg_str(req, "name");
+	a[1] = nest_arg_json(req, "name_translations");
+	a[2] = nest_arg_json(req, "description_translations");
+	a[3] = nest_arg_int(req, "order");
+	a[4] = nest_arg_str(req, "env_variable");
+	a[5] = nest_arg_int(req, "user_viewable");
+	a[6] = nest_arg_int(req, "user_editable");
+	a[7] = nest_arg_int(req, "secret");
+	a[8] = nest_arg_json(req, "rules");
 }
 
 /* ---- routes -------------------------------------------------------------- */
@@ -387,9 +377,8 @@ handle_create(struct req *req)
 {
 	struct json_object *errs;
 	char uuid[CRYPTO_UUID_BUFSZ];
-	struct db_arg args[13];
+	struct db_arg args[4 + VAR_NFIELDS];
 	struct scope s;
-	enum perr e;
 
 	if (!gates(req, &s) ||
 	    !nest_body_check(req, create_fields, NF(create_fields), &errs) ||
@@ -399,26 +388,12 @@ handle_create(struct req *req)
 	crypto_uuid_v4(uuid);
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(s.egg.uuid);
-	args[2] = str_arg(req, "name");
-	args[3] = json_arg(req, "name_translations");
-	args[4] = str_arg(req, "description");
-	args[5] = json_arg(req, "description_translations");
-	args[6] = int_arg(req, "order");
-	args[7] = str_arg(req, "env_variable");
-	args[8] = str_arg(req, "default_value");
-	args[9] = int_arg(req, "user_viewable");
-	args[10] = int_arg(req, "user_editable");
-	args[11] = int_arg(req, "secret");
-	args[12] = json_arg(req, "rules");
-	e = db_exec(req->db, STMT_EGGVAR_INSERT, args, 13, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "variable with name already exists");
+	var_field_args(req, args + 2);
+	args[2 + VAR_NFIELDS] = nest_arg_str(req, "description");
+	args[3 + VAR_NFIELDS] = nest_arg_str(req, "default_value");
+	if (!nest_write(req, STMT_EGGVAR_INSERT, args, 4 + VAR_NFIELDS,
+			"variable with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	answer_created(req, &s, uuid, "nest:egg.variable.create", NULL);
 }
 
@@ -430,11 +405,10 @@ static void
 handle_update(struct req *req)
 {
 	struct json_object *errs, *v;
-	struct db_arg args[15];
+	struct db_arg args[VAR_NFIELDS + 6];
 	const char *uuid;
 	struct scope s;
 	bool missing;
-	enum perr e;
 
 	if (!gates(req, &s))
 		return;
@@ -444,30 +418,16 @@ handle_update(struct req *req)
 	    !check_types(req) || !gate_admin_permission(req, "eggs.update") ||
 	    var_find(req, &s, uuid) == NULL || !var_rules(req, errs))
 		return;
-	args[0] = str_arg(req, "name");
-	args[1] = json_arg(req, "name_translations");
-	args[2] = DB_INT(nest_body_sent(req, "description"));
-	args[3] = str_arg(req, "description");
-	args[4] = json_arg(req, "description_translations");
-	args[5] = int_arg(req, "order");
-	args[6] = str_arg(req, "env_variable");
-	args[7] = DB_INT(nest_body_sent(req, "default_value"));
-	args[8] = str_arg(req, "default_value");
-	args[9] = int_arg(req, "user_viewable");
-	args[10] = int_arg(req, "user_editable");
-	args[11] = int_arg(req, "secret");
-	args[12] = json_arg(req, "rules");
-	args[13] = DB_STR(uuid);
-	args[14] = DB_STR(s.egg.uuid);
-	e = db_exec(req->db, STMT_EGGVAR_UPDATE, args, 15, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "variable with name already exists");
+	var_field_args(req, args);
+	args[VAR_NFIELDS] = DB_INT(nest_body_sent(req, "description"));
+	args[VAR_NFIELDS + 1] = nest_arg_str(req, "description");
+	args[VAR_NFIELDS + 2] = DB_INT(nest_body_sent(req, "default_value"));
+	args[VAR_NFIELDS + 3] = nest_arg_str(req, "default_value");
+	args[VAR_NFIELDS + 4] = DB_STR(uuid);
+	args[VAR_NFIELDS + 5] = DB_STR(s.egg.uuid);
+	if (!nest_write(req, STMT_EGGVAR_UPDATE, args, VAR_NFIELDS + 6,
+			"variable with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	v = var_load(req, s.egg.uuid, uuid, &missing);
 	if (v != NULL) {
 		activity_admin(req, "nest:egg.variable.update",
@@ -537,7 +497,7 @@ set_order(struct req *req, const char *egg, char (*uuids)[CRYPTO_UUID_BUFSZ],
 
 /* PUT .../variables/order, {"variable_order": [uuid, ...]} (at most 1024):
  * sub-gates -> body (400) -> perm eggs.update. Each listed variable of
- * the egg gets its 1-based position as order; unknown ones are ignored.
+ * the egg takes its 1-based position as order; unknown ones are ignored.
  * {} */
 static void
 handle_order(struct req *req)
@@ -588,27 +548,26 @@ static const struct jfield duplicate_fields[] = {
 	{"env_variable", JF_STRING, true, false, 1, 255},
 };
 
-/* The source row of a duplicate as insert arguments 3..12 (the copied
- * fields) taken from its AdminEggVariable object. */
+/* The insert arguments of a duplicate: name and env_variable from the
+ * body, every other field copied from src (AdminEggVariable). */
 static void
-copy_args(struct json_object *src, struct db_arg *args)
+duplicate_args(struct req *req, struct json_object *src, struct db_arg *a)
 {
 	struct json_object *v;
 
-	args[3] = DB_STR(nest_json_text(get_key(src, "name_translations")));
+	a[0] = nest_arg_str(req, "name");
+	a[1] = DB_STR(nest_json_text(get_key(src, "name_translations")));
+	a[2] = DB_STR(nest_json_text(get_key(src, "description_translations")));
+	a[3] = DB_INT(json_object_get_int(get_key(src, "order")));
+	a[4] = nest_arg_str(req, "env_variable");
+	a[5] = DB_INT(json_object_get_boolean(get_key(src, "user_viewable")));
+	a[6] = DB_INT(json_object_get_boolean(get_key(src, "user_editable")));
+	a[7] = DB_INT(json_object_get_boolean(get_key(src, "is_secret")));
+	a[8] = DB_STR(nest_json_text(get_key(src, "rules")));
 	v = get_key(src, "description");
-	args[4] = v ? DB_STR(json_object_get_string(v)) : DB_NULL;
-	args[5] = DB_STR(
-		nest_json_text(get_key(src, "description_translations")));
-	args[6] = DB_INT(json_object_get_int(get_key(src, "order")));
+	a[9] = v ? DB_STR(json_object_get_string(v)) : DB_NULL;
 	v = get_key(src, "default_value");
-	args[8] = v ? DB_STR(json_object_get_string(v)) : DB_NULL;
-	args[9] =
-		DB_INT(json_object_get_boolean(get_key(src, "user_viewable")));
-	args[10] =
-		DB_INT(json_object_get_boolean(get_key(src, "user_editable")));
-	args[11] = DB_INT(json_object_get_boolean(get_key(src, "is_secret")));
-	args[12] = DB_STR(nest_json_text(get_key(src, "rules")));
+	a[10] = v ? DB_STR(json_object_get_string(v)) : DB_NULL;
 }
 
 /* POST .../variables/{variable}/duplicate, {"name", "env_variable"}:
@@ -620,10 +579,9 @@ handle_duplicate(struct req *req)
 {
 	struct json_object *errs, *src, *d;
 	char uuid[CRYPTO_UUID_BUFSZ];
-	struct db_arg args[13];
+	struct db_arg args[4 + VAR_NFIELDS];
 	const char *from;
 	struct scope s;
-	enum perr e;
 
 	if (!gates(req, &s))
 		return;
@@ -639,20 +597,10 @@ handle_duplicate(struct req *req)
 	crypto_uuid_v4(uuid);
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(s.egg.uuid);
-	args[2] = str_arg(req, "name");
-	args[7] = str_arg(req, "env_variable");
-	copy_args(src, args);
-	e = db_exec(req->db, STMT_EGGVAR_INSERT, args, 13, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409,
-			       "variable with name or env variable already "
-			       "exists");
+	duplicate_args(req, src, args + 2);
+	if (!nest_write(req, STMT_EGGVAR_INSERT, args, 4 + VAR_NFIELDS,
+			"variable with name or env variable already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	d = json_object_new_object();
 	ADD(d, "uuid", json_object_new_string(uuid));
 	ADD(d, "nest_uuid", json_object_new_string(s.nest.uuid));

@@ -39,112 +39,64 @@
 
 /* ---- body shapes --------------------------------------------------------- */
 
-/* The payload error of the walk over the nested config objects. */
+/* The walk over the nested config objects. */
 struct walk {
 	struct req *req;
-	const char *err; /* "invalid payload: ..." once something failed */
+	const char *err;	   /* "invalid payload: ..." once it failed */
+	struct json_object **errs; /* rule errors (NUL characters, ...) */
 };
 
-static const char *
-type_word(enum json_type t)
-{
-	switch (t) {
-	case json_type_string:
-		return "a string";
-	case json_type_boolean:
-		return "a boolean";
-	case json_type_array:
-		return "a sequence";
-	case json_type_object:
-		return "an object";
-	default:
-		return "a value";
-	}
-}
-
-/* Fails the walk with a type error for path. */
+/* Fails the walk with a type error for path; NULL. */
 static void *
-bad_type(struct walk *w, const char *path, enum json_type t)
+bad_type(struct walk *w, const char *path, const char *what)
 {
 	w->err = arena_printf(&w->req->arena,
 			      "invalid payload: invalid type for `%s`, "
 			      "expected %s",
-			      path, type_word(t));
+			      path, what);
 	return NULL;
 }
 
-/* v has type t (strings also without a NUL); fails the walk otherwise. */
+/* o (at path) is an object whose members fit fields. */
 static bool
-typed(struct walk *w, struct json_object *v, const char *path, enum json_type t)
+shape(struct walk *w, struct json_object *o, const char *path,
+      const struct jfield *fields, size_t n)
 {
-	if (!json_object_is_type(v, t)) {
-		bad_type(w, path, t);
+	if (!json_object_is_type(o, json_type_object)) {
+		bad_type(w, path, "an object");
 		return false;
 	}
-	if (t == json_type_string &&
-	    strlen(json_object_get_string(v)) !=
-		    (size_t)json_object_get_string_len(v)) {
-		w->err = arena_printf(&w->req->arena,
-				      "invalid payload: `%s` contains a NUL "
-				      "character",
-				      path);
-		return false;
-	}
-	return true;
+	return json_validate_into(o, fields, n, path, &w->req->arena, &w->err,
+				  w->errs);
 }
 
-/*
- * Member key of object o (at path) of type t. Absent or null: *out NULL,
- * a missing-field error when required. False when the walk failed.
- */
-static bool
-member(struct walk *w, struct json_object *o, const char *path, const char *key,
-       enum json_type t, bool required, struct json_object **out)
+/* dst[key] = src[key] (shared), or def (taken; NULL = JSON null) when it
+ * is absent or null. */
+static void
+copy(struct json_object *dst, struct json_object *src, const char *key,
+     struct json_object *def)
 {
-	const char *full = arena_printf(&w->req->arena, "%s.%s", path, key);
 	struct json_object *v = NULL;
 
-	*out = NULL;
-	json_object_object_get_ex(o, key, &v);
-	if (v == NULL) {
-		if (required)
-			w->err = arena_printf(&w->req->arena,
-					      "invalid payload: missing field "
-					      "`%s`",
-					      full);
-		return !required;
+	json_object_object_get_ex(src, key, &v);
+	if (v != NULL) {
+		json_object_put(def);
+		def = json_object_get(v);
 	}
-	if (!typed(w, v, full, t))
-		return false;
-	*out = v;
-	return true;
+	ADD(dst, key, def);
 }
 
-/* A boolean member with a default (absent or null = def). */
+/* The member key of o that must be present (any value, null too). */
 static bool
-flag(struct walk *w, struct json_object *o, const char *path, const char *key,
-     bool def, struct json_object *dst)
+present(struct walk *w, struct json_object *o, const char *path,
+	const char *key, struct json_object **out)
 {
-	struct json_object *v;
-
-	if (!member(w, o, path, key, json_type_boolean, false, &v))
-		return false;
-	ADD(dst, key,
-	    json_object_new_boolean(v ? json_object_get_boolean(v) : def));
-	return true;
-}
-
-/* A string member copied into dst (null when absent and optional). */
-static bool
-text(struct walk *w, struct json_object *o, const char *path, const char *key,
-     bool required, struct json_object *dst)
-{
-	struct json_object *v;
-
-	if (!member(w, o, path, key, json_type_string, required, &v))
-		return false;
-	ADD(dst, key, json_object_get(v));
-	return true;
+	if (json_object_object_get_ex(o, key, out))
+		return true;
+	w->err = arena_printf(&w->req->arena,
+			      "invalid payload: missing field `%s.%s`", path,
+			      key);
+	return false;
 }
 
 static const char *const parsers[] = {"file", "yaml", "properties", "ini",
@@ -169,6 +121,13 @@ parser_ok(struct walk *w, struct json_object *item, const char *path)
 	return false;
 }
 
+static const struct jfield replace_fields[] = {
+	{"match", JF_STRING, true, false, 0, 0},
+	{"insert_new", JF_BOOL, false, false, 0, 0},
+	{"update_existing", JF_BOOL, false, false, 0, 0},
+	{"if_value", JF_STRING, false, true, 0, 0},
+};
+
 /* config_files[i].replace[j]: {match, insert_new, update_existing,
  * if_value, replace_with} */
 static struct json_object *
@@ -176,24 +135,23 @@ norm_replace(struct walk *w, struct json_object *r, const char *path)
 {
 	struct json_object *o, *with;
 
-	if (!json_object_is_type(r, json_type_object))
-		return bad_type(w, path, json_type_object);
-	o = req_own(w->req, json_object_new_object());
-	if (!text(w, r, path, "match", true, o) ||
-	    !flag(w, r, path, "insert_new", false, o) ||
-	    !flag(w, r, path, "update_existing", true, o) ||
-	    !text(w, r, path, "if_value", false, o))
+	if (!shape(w, r, path, replace_fields, NF(replace_fields)) ||
+	    !present(w, r, path, "replace_with", &with))
 		return NULL;
-	if (!json_object_object_get_ex(r, "replace_with", &with)) {
-		w->err = arena_printf(&w->req->arena,
-				      "invalid payload: missing field "
-				      "`%s.replace_with`",
-				      path);
-		return NULL;
-	}
+	o = json_object_new_object();
+	copy(o, r, "match", NULL);
+	copy(o, r, "insert_new", json_object_new_boolean(false));
+	copy(o, r, "update_existing", json_object_new_boolean(true));
+	copy(o, r, "if_value", NULL);
 	ADD(o, "replace_with", json_object_get(with));
-	return json_object_get(o);
+	return o;
 }
+
+static const struct jfield file_fields[] = {
+	{"file", JF_STRING, true, false, 0, 0},
+	{"create_new", JF_BOOL, false, false, 0, 0},
+	{"parser", JF_STRING, true, false, 0, 0},
+};
 
 /* config_files[i]: {file, create_new, parser, replace} */
 static struct json_object *
@@ -202,14 +160,17 @@ norm_file(struct walk *w, struct json_object *f, const char *path)
 	struct json_object *o, *rep, *list;
 	size_t i, n;
 
-	if (!json_object_is_type(f, json_type_object))
-		return bad_type(w, path, json_type_object);
-	o = req_own(w->req, json_object_new_object());
-	if (!text(w, f, path, "file", true, o) ||
-	    !flag(w, f, path, "create_new", true, o) ||
-	    !text(w, f, path, "parser", true, o) || !parser_ok(w, f, path) ||
-	    !member(w, f, path, "replace", json_type_array, true, &rep))
+	if (!shape(w, f, path, file_fields, NF(file_fields)) ||
+	    !parser_ok(w, f, path) || !present(w, f, path, "replace", &rep))
 		return NULL;
+	if (!json_object_is_type(rep, json_type_array))
+		return bad_type(
+			w, arena_printf(&w->req->arena, "%s.replace", path),
+			"a sequence");
+	o = req_own(w->req, json_object_new_object());
+	copy(o, f, "file", NULL);
+	copy(o, f, "create_new", json_object_new_boolean(true));
+	copy(o, f, "parser", NULL);
 	list = json_object_new_array();
 	ADD(o, "replace", list);
 	n = json_object_array_length(rep);
@@ -232,8 +193,8 @@ norm_config_files(struct walk *w, struct json_object *v)
 	struct json_object *list;
 	size_t i, n;
 
-	if (!typed(w, v, "config_files", json_type_array))
-		return NULL;
+	if (!json_object_is_type(v, json_type_array))
+		return bad_type(w, "config_files", "a sequence");
 	list = req_own(w->req, json_object_new_array());
 	n = json_object_array_length(v);
 	for (i = 0; i < n; i++) {
@@ -248,74 +209,87 @@ norm_config_files(struct walk *w, struct json_object *v)
 	return list;
 }
 
+static const struct jfield startup_fields[] = {
+	{"done", JF_STRING_ARRAY, false, false, 0, MAX_LIST},
+	{"strip_ansi", JF_BOOL, false, false, 0, 0},
+};
+static const struct jfield startup_one_fields[] = {
+	{"done", JF_STRING, false, false, 0, 0},
+	{"strip_ansi", JF_BOOL, false, false, 0, 0},
+};
+
 /* config_startup: {done: [string] (a single string allowed), strip_ansi} */
 static struct json_object *
 norm_startup(struct walk *w, struct json_object *v)
 {
-	struct json_object *o = req_own(w->req, json_object_new_object());
-	struct json_object *done = NULL, *list = json_object_new_array();
-	size_t i, n;
+	struct json_object *o, *done = NULL;
+	bool one;
 
-	ADD(o, "done", list);
 	json_object_object_get_ex(v, "done", &done);
-	if (done != NULL && json_object_is_type(done, json_type_string)) {
-		if (!typed(w, done, "config_startup.done", json_type_string))
-			return NULL;
-		json_object_array_add(list, json_object_get(done));
-	} else if (done != NULL) {
-		if (!typed(w, done, "config_startup.done", json_type_array))
-			return NULL;
-		n = json_object_array_length(done);
-		for (i = 0; i < n; i++) {
-			struct json_object *e =
-				json_object_array_get_idx(done, i);
-
-			if (!typed(w, e,
-				   arena_printf(&w->req->arena,
-						"config_startup.done[%zu]", i),
-				   json_type_string))
-				return NULL;
-			json_object_array_add(list, json_object_get(e));
-		}
-	}
-	if (!flag(w, v, "config_startup", "strip_ansi", false, o))
+	one = json_object_is_type(done, json_type_string);
+	if (!shape(w, v, "config_startup",
+		   one ? startup_one_fields : startup_fields,
+		   one ? NF(startup_one_fields) : NF(startup_fields)))
 		return NULL;
+	o = req_own(w->req, json_object_new_object());
+	if (one) {
+		struct json_object *list = json_object_new_array();
+
+		json_object_array_add(list, json_object_get(done));
+		ADD(o, "done", list);
+	} else {
+		copy(o, v, "done", json_object_new_array());
+	}
+	copy(o, v, "strip_ansi", json_object_new_boolean(false));
 	return o;
 }
+
+static const struct jfield stop_fields[] = {
+	{"type", JF_STRING, true, false, 0, 0},
+	{"value", JF_STRING, false, true, 0, 0},
+};
 
 /* config_stop: {type, value?} */
 static struct json_object *
 norm_stop(struct walk *w, struct json_object *v)
 {
-	struct json_object *o = req_own(w->req, json_object_new_object());
+	struct json_object *o;
 
-	if (!text(w, v, "config_stop", "type", true, o) ||
-	    !text(w, v, "config_stop", "value", false, o))
+	if (!shape(w, v, "config_stop", stop_fields, NF(stop_fields)))
 		return NULL;
+	o = req_own(w->req, json_object_new_object());
+	copy(o, v, "type", NULL);
+	copy(o, v, "value", NULL);
 	return o;
 }
+
+static const struct jfield script_fields[] = {
+	{"container", JF_STRING, true, false, 0, 0},
+	{"entrypoint", JF_STRING, true, false, 0, 0},
+	{"content", JF_STRING, false, true, 0, 0},
+	{"script", JF_STRING, false, true, 0, 0},
+};
 
 /* config_script: {container, entrypoint, content} ("script" = content;
  * null content = "") */
 static struct json_object *
 norm_script(struct walk *w, struct json_object *v)
 {
-	struct json_object *o = req_own(w->req, json_object_new_object());
-	struct json_object *c = NULL;
+	struct json_object *o, *c;
 	const char *key = "content";
 
-	if (!text(w, v, "config_script", "container", true, o) ||
-	    !text(w, v, "config_script", "entrypoint", true, o))
-		return NULL;
 	if (!json_object_object_get_ex(v, key, NULL))
 		key = "script";
-	if (!json_object_object_get_ex(v, key, NULL)) {
-		w->err = "invalid payload: missing field "
-			 "`config_script.content`";
+	if (!shape(w, v, "config_script", script_fields, NF(script_fields)) ||
+	    !present(w, v, "config_script", key, &c)) {
+		if (w->err != NULL && strcmp(key, "script") == 0)
+			w->err = "invalid payload: missing field "
+				 "`config_script.content`";
 		return NULL;
 	}
-	if (!member(w, v, "config_script", key, json_type_string, false, &c))
-		return NULL;
+	o = req_own(w->req, json_object_new_object());
+	copy(o, v, "container", NULL);
+	copy(o, v, "entrypoint", NULL);
 	ADD(o, "content", c ? json_object_get(c) : json_object_new_string(""));
 	return o;
 }
@@ -326,7 +300,7 @@ norm_script(struct walk *w, struct json_object *v)
  */
 static struct json_object *
 norm_map(struct walk *w, struct json_object *v, const char *name,
-	 const char *dup_msg, struct json_object **errs)
+	 const char *dup_msg)
 {
 	struct json_object *o = req_own(w->req, json_object_new_object());
 	struct json_object *seen = json_object_new_object();
@@ -336,21 +310,29 @@ norm_map(struct walk *w, struct json_object *v, const char *name,
 	{
 		const char *s;
 
-		if (!typed(w, val,
-			   arena_printf(&w->req->arena, "%s.%s", name, key),
-			   json_type_string)) {
+		if (!json_object_is_type(val, json_type_string)) {
 			json_object_put(seen);
-			return NULL;
+			return bad_type(w,
+					arena_printf(&w->req->arena, "%s.%s",
+						     name, key),
+					"a string");
 		}
 		s = json_object_get_string(val);
-		if (dup == NULL && json_object_object_get_ex(seen, s, NULL))
+		if (strlen(s) != (size_t)json_object_get_string_len(val))
+			nest_rule_add(w->req, w->errs,
+				      arena_printf(&w->req->arena,
+						   "%s.%s: contains a NUL "
+						   "character",
+						   name, key));
+		else if (dup == NULL &&
+			 json_object_object_get_ex(seen, s, NULL))
 			dup = arena_strdup(&w->req->arena, s);
 		json_object_object_add(seen, s, NULL);
 		ADD(o, key, json_object_get(val));
 	}
 	json_object_put(seen);
 	if (dup != NULL)
-		nest_rule_add(w->req, errs,
+		nest_rule_add(w->req, w->errs,
 			      arena_printf(&w->req->arena, "%s: %s %s", name,
 					   dup_msg, dup));
 	return o;
@@ -392,13 +374,15 @@ static bool
 egg_body(struct req *req, const struct jfield *fields, size_t nfields,
 	 bool create, struct egg_in *in, struct json_object **errs)
 {
-	struct walk w = {req, NULL};
+	struct walk w = {req, NULL, errs};
 	struct json_object *v;
 	char uuid[CRYPTO_UUID_BUFSZ];
 
 	memset(in, 0, sizeof(*in));
 	if (!nest_body_check(req, fields, nfields, errs))
 		return false;
+	if (*errs == NULL)
+		*errs = req_own(req, json_object_new_array());
 	v = nest_body_field(req, "egg_repository_egg_uuid");
 	if (v != NULL && !uuid_normalize(json_object_get_string(v), uuid))
 		w.err = "invalid payload: egg_repository_egg_uuid: invalid "
@@ -410,9 +394,8 @@ egg_body(struct req *req, const struct jfield *fields, size_t nfields,
 	    part(&w, "config_script", create, norm_script, &in->script)) {
 		v = nest_body_field(req, "startup_commands");
 		if (v != NULL)
-			in->commands =
-				norm_map(&w, v, "startup_commands",
-					 "duplicate startup command:", errs);
+			in->commands = norm_map(&w, v, "startup_commands",
+						"duplicate startup command:");
 		if (in->commands != NULL &&
 		    json_object_object_length(in->commands) == 0)
 			nest_rule_add(req, errs,
@@ -421,7 +404,7 @@ egg_body(struct req *req, const struct jfield *fields, size_t nfields,
 		v = nest_body_field(req, "docker_images");
 		if (w.err == NULL && v != NULL)
 			in->images = norm_map(&w, v, "docker_images",
-					      "duplicate docker image:", errs);
+					      "duplicate docker image:");
 	}
 	if (w.err != NULL) {
 		response_error(req, 400, w.err);
@@ -501,29 +484,25 @@ part_text(struct json_object *o)
 	return o != NULL ? nest_json_text(o) : NULL;
 }
 
-/* A body field's JSON text (arrays), or NULL. */
-static struct db_arg
-json_arg(struct req *req, const char *key)
+/* The EGG_FIELDS arguments of the insert and the update (db_stmt.c):
+ * author, name, the config parts, startup_commands, force_outgoing_ip,
+ * separate_port, features, docker_images, file_denylist; NULL = not sent. */
+#define EGG_NFIELDS 12
+static void
+egg_field_args(struct req *req, const struct egg_in *in, struct db_arg *a)
 {
-	struct json_object *v = nest_body_field(req, key);
-
-	return v ? DB_STR(nest_json_text(v)) : DB_NULL;
-}
-
-static struct db_arg
-str_arg(struct req *req, const char *key)
-{
-	struct json_object *v = nest_body_field(req, key);
-
-	return v ? DB_STR(json_object_get_string(v)) : DB_NULL;
-}
-
-static struct db_arg
-bool_arg(struct req *req, const char *key)
-{
-	struct json_object *v = nest_body_field(req, key);
-
-	return v ? DB_INT(json_object_get_boolean(v)) : DB_NULL;
+	a[0] = nest_arg_str(req, "author");
+	a[1] = nest_arg_str(req, "name");
+	a[2] = DB_STR_OR_NULL(part_text(in->files));
+	a[3] = DB_STR_OR_NULL(part_text(in->startup));
+	a[4] = DB_STR_OR_NULL(part_text(in->stop));
+	a[5] = DB_STR_OR_NULL(part_text(in->script));
+	a[6] = DB_STR_OR_NULL(part_text(in->commands));
+	a[7] = nest_arg_int(req, "force_outgoing_ip");
+	a[8] = nest_arg_int(req, "separate_port");
+	a[9] = nest_arg_json(req, "features");
+	a[10] = DB_STR_OR_NULL(part_text(in->images));
+	a[11] = nest_arg_json(req, "file_denylist");
 }
 
 /* ---- routes -------------------------------------------------------------- */
@@ -582,10 +561,9 @@ handle_create(struct req *req)
 {
 	struct json_object *errs, *egg, *o;
 	char uuid[CRYPTO_UUID_BUFSZ];
-	struct db_arg args[15];
+	struct db_arg args[3 + EGG_NFIELDS];
 	struct egg_in in;
 	struct nest n;
-	enum perr e;
 
 	if (!nest_gate(req, &n) ||
 	    !egg_body(req, create_fields, NF(create_fields), true, &in,
@@ -596,28 +574,11 @@ handle_create(struct req *req)
 	crypto_uuid_v4(uuid);
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(n.uuid);
-	args[2] = str_arg(req, "name");
-	args[3] = str_arg(req, "description");
-	args[4] = str_arg(req, "author");
-	args[5] = DB_STR(part_text(in.files));
-	args[6] = DB_STR(part_text(in.startup));
-	args[7] = DB_STR(part_text(in.stop));
-	args[8] = DB_STR(part_text(in.script));
-	args[9] = DB_STR(part_text(in.commands));
-	args[10] = bool_arg(req, "force_outgoing_ip");
-	args[11] = bool_arg(req, "separate_port");
-	args[12] = json_arg(req, "features");
-	args[13] = DB_STR(part_text(in.images));
-	args[14] = json_arg(req, "file_denylist");
-	e = db_exec(req->db, STMT_EGG_INSERT, args, 15, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "egg with name already exists");
+	egg_field_args(req, &in, args + 2);
+	args[2 + EGG_NFIELDS] = nest_arg_str(req, "description");
+	if (!nest_write(req, STMT_EGG_INSERT, args, 3 + EGG_NFIELDS,
+			"egg with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	egg = egg_load(req, n.uuid, uuid);
 	if (egg == NULL)
 		return;
@@ -651,11 +612,10 @@ static void
 handle_update(struct req *req)
 {
 	struct json_object *errs, *egg;
-	struct db_arg args[16];
+	struct db_arg args[EGG_NFIELDS + 4];
 	struct egg_in in;
 	struct nest n;
 	struct egg g;
-	enum perr e;
 
 	if (!nest_gate(req, &n) || !egg_gate(req, &n, &g) ||
 	    !egg_body(req, update_fields, NF(update_fields), false, &in,
@@ -663,31 +623,15 @@ handle_update(struct req *req)
 	    !gate_admin_permission(req, "eggs.update") ||
 	    !nest_rules_ok(req, errs) || !no_repository(req))
 		return;
-	args[0] = str_arg(req, "name");
-	args[1] = DB_INT(nest_body_sent(req, "description"));
-	args[2] = str_arg(req, "description");
-	args[3] = str_arg(req, "author");
-	args[4] = DB_STR_OR_NULL(part_text(in.files));
-	args[5] = DB_STR_OR_NULL(part_text(in.startup));
-	args[6] = DB_STR_OR_NULL(part_text(in.stop));
-	args[7] = DB_STR_OR_NULL(part_text(in.script));
-	args[8] = DB_STR_OR_NULL(part_text(in.commands));
-	args[9] = bool_arg(req, "force_outgoing_ip");
-	args[10] = bool_arg(req, "separate_port");
-	args[11] = json_arg(req, "features");
-	args[12] = DB_STR_OR_NULL(part_text(in.images));
-	args[13] = json_arg(req, "file_denylist");
-	args[14] = DB_INT(nest_body_sent(req, "egg_repository_egg_uuid"));
-	args[15] = DB_STR(g.uuid);
-	e = db_exec(req->db, STMT_EGG_UPDATE, args, 16, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "egg with name already exists");
+	egg_field_args(req, &in, args);
+	args[EGG_NFIELDS] = DB_INT(nest_body_sent(req, "description"));
+	args[EGG_NFIELDS + 1] = nest_arg_str(req, "description");
+	args[EGG_NFIELDS + 2] =
+		DB_INT(nest_body_sent(req, "egg_repository_egg_uuid"));
+	args[EGG_NFIELDS + 3] = DB_STR(g.uuid);
+	if (!nest_write(req, STMT_EGG_UPDATE, args, EGG_NFIELDS + 4,
+			"egg with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	egg = egg_load(req, n.uuid, g.uuid);
 	if (egg == NULL)
 		return;

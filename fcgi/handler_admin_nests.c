@@ -110,26 +110,17 @@ static const struct jfield create_fields[] = {
 static void
 handle_create(struct req *req)
 {
-	struct json_object *desc = nest_body_field(req, "description");
-	struct db_arg args[4];
 	char uuid[CRYPTO_UUID_BUFSZ];
-	enum perr e;
+	struct db_arg args[4];
 
 	crypto_uuid_v4(uuid);
 	args[0] = DB_STR(uuid);
-	args[1] =
-		DB_STR(json_object_get_string(nest_body_field(req, "author")));
-	args[2] = DB_STR(json_object_get_string(nest_body_field(req, "name")));
-	args[3] = desc ? DB_STR(json_object_get_string(desc)) : DB_NULL;
-	e = db_exec(req->db, STMT_NEST_INSERT, args, 4, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "nest with name already exists");
+	args[1] = nest_arg_str(req, "author");
+	args[2] = nest_arg_str(req, "name");
+	args[3] = nest_arg_str(req, "description");
+	if (!nest_write(req, STMT_NEST_INSERT, args, 4,
+			"nest with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	activity_admin(req, "nest:create", nest_activity(req, uuid));
 	answer_nest(req, uuid);
 }
@@ -201,33 +192,23 @@ static const struct jfield update_fields[] = {
 static void
 handle_update(struct req *req)
 {
-	struct json_object *errs, *author, *name, *desc;
+	struct json_object *errs;
 	struct db_arg args[5];
 	struct nest n;
-	enum perr e;
 
 	if (!nest_gate(req, &n) ||
 	    !nest_body_check(req, update_fields, NF(update_fields), &errs) ||
 	    !gate_admin_permission(req, "nests.update") ||
 	    !nest_rules_ok(req, errs))
 		return;
-	author = nest_body_field(req, "author");
-	name = nest_body_field(req, "name");
-	desc = nest_body_field(req, "description");
-	args[0] = author ? DB_STR(json_object_get_string(author)) : DB_NULL;
-	args[1] = name ? DB_STR(json_object_get_string(name)) : DB_NULL;
+	args[0] = nest_arg_str(req, "author");
+	args[1] = nest_arg_str(req, "name");
 	args[2] = DB_INT(nest_body_sent(req, "description"));
-	args[3] = desc ? DB_STR(json_object_get_string(desc)) : DB_NULL;
+	args[3] = nest_arg_str(req, "description");
 	args[4] = DB_STR(n.uuid);
-	e = db_exec(req->db, STMT_NEST_UPDATE, args, 5, NULL);
-	if (e == PERR_CONFLICT) {
-		response_error(req, 409, "nest with name already exists");
+	if (!nest_write(req, STMT_NEST_UPDATE, args, 5,
+			"nest with name already exists"))
 		return;
-	}
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return;
-	}
 	activity_admin(req, "nest:update", nest_activity(req, n.uuid));
 	response_json(req, 200, json_object_new_object());
 }

@@ -12,19 +12,9 @@
 #include "nest.h"
 #include "request.h"
 #include "response.h"
+#include "server.h"
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
-
-struct json_object *
-nest_json_column(const char *text, bool fallback_array)
-{
-	struct json_object *o = text ? json_tokener_parse(text) : NULL;
-
-	if (o == NULL)
-		o = fallback_array ? json_object_new_array()
-				   : json_object_new_object();
-	return o;
-}
 
 static struct json_object *
 bool_cell(const struct db_res *res, size_t row, size_t col)
@@ -58,16 +48,16 @@ egg_json(const struct db_res *res, size_t row, size_t col)
 	ADD(o, "name", json_str_or_null(CELL(2)));
 	ADD(o, "description", json_str_or_null(CELL(3)));
 	ADD(o, "author", json_str_or_null(CELL(4)));
-	ADD(o, "config_files", nest_json_column(CELL(5), true));
-	ADD(o, "config_startup", nest_json_column(CELL(6), false));
-	ADD(o, "config_stop", nest_json_column(CELL(7), false));
-	ADD(o, "config_script", nest_json_column(CELL(8), false));
-	ADD(o, "startup_commands", nest_json_column(CELL(9), false));
+	ADD(o, "config_files", server_stored_json(CELL(5), true));
+	ADD(o, "config_startup", server_stored_json(CELL(6), false));
+	ADD(o, "config_stop", server_stored_json(CELL(7), false));
+	ADD(o, "config_script", server_stored_json(CELL(8), false));
+	ADD(o, "startup_commands", server_stored_json(CELL(9), false));
 	ADD(o, "force_outgoing_ip", bool_cell(res, row, col + 10));
 	ADD(o, "separate_port", bool_cell(res, row, col + 11));
-	ADD(o, "features", nest_json_column(CELL(12), true));
-	ADD(o, "docker_images", nest_json_column(CELL(13), false));
-	ADD(o, "file_denylist", nest_json_column(CELL(14), true));
+	ADD(o, "features", server_stored_json(CELL(12), true));
+	ADD(o, "docker_images", server_stored_json(CELL(13), false));
+	ADD(o, "file_denylist", server_stored_json(CELL(14), true));
 	ADD(o, "created", json_ts_or_null(CELL(15)));
 	return o;
 }
@@ -80,9 +70,9 @@ eggvar_json(const struct db_res *res, size_t row, size_t col)
 
 	ADD(o, "uuid", json_str_or_null(CELL(0)));
 	ADD(o, "name", json_str_or_null(CELL(1)));
-	ADD(o, "name_translations", nest_json_column(CELL(2), false));
+	ADD(o, "name_translations", server_stored_json(CELL(2), false));
 	ADD(o, "description", json_str_or_null(CELL(3)));
-	ADD(o, "description_translations", nest_json_column(CELL(4), false));
+	ADD(o, "description_translations", server_stored_json(CELL(4), false));
 	ADD(o, "order",
 	    json_object_new_int(order ? (int)strtol(order, NULL, 10) : 0));
 	ADD(o, "env_variable", json_str_or_null(CELL(6)));
@@ -90,7 +80,7 @@ eggvar_json(const struct db_res *res, size_t row, size_t col)
 	ADD(o, "user_viewable", bool_cell(res, row, col + 8));
 	ADD(o, "user_editable", bool_cell(res, row, col + 9));
 	ADD(o, "is_secret", bool_cell(res, row, col + 10));
-	ADD(o, "rules", nest_json_column(CELL(11), true));
+	ADD(o, "rules", server_stored_json(CELL(11), true));
 	ADD(o, "created", json_ts_or_null(CELL(12)));
 #undef CELL
 	return o;
@@ -213,7 +203,7 @@ nest_rule_add(struct req *req, struct json_object **errs, const char *msg)
 {
 	if (*errs == NULL)
 		*errs = req_own(req, json_object_new_array());
-	json_object_array_add(*errs, json_object_new_string(msg));
+	json_rule_add(errs, msg);
 }
 
 const char *
@@ -221,4 +211,45 @@ nest_json_text(struct json_object *o)
 {
 	return json_object_to_json_string_ext(
 		o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+struct db_arg
+nest_arg_str(const struct req *req, const char *key)
+{
+	struct json_object *v = nest_body_field(req, key);
+
+	return v ? DB_STR(json_object_get_string(v)) : DB_NULL;
+}
+
+struct db_arg
+nest_arg_json(const struct req *req, const char *key)
+{
+	struct json_object *v = nest_body_field(req, key);
+
+	return v ? DB_STR(nest_json_text(v)) : DB_NULL;
+}
+
+struct db_arg
+nest_arg_int(const struct req *req, const char *key)
+{
+	struct json_object *v = nest_body_field(req, key);
+
+	if (v == NULL)
+		return DB_NULL;
+	if (json_object_is_type(v, json_type_boolean))
+		return DB_INT(json_object_get_boolean(v));
+	return DB_INT(json_object_get_int64(v));
+}
+
+bool
+nest_write(struct req *req, enum stmt id, const struct db_arg *args,
+	   size_t nargs, const char *conflict)
+{
+	enum perr e = db_exec(req->db, id, args, nargs, NULL);
+
+	if (e == PERR_CONFLICT)
+		response_error(req, 409, conflict);
+	else if (e != PERR_OK)
+		response_fail(req, e);
+	return e == PERR_OK;
 }

@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "db_stmt.h"
+
+struct db_arg;
 struct db_res;
 struct jfield;
 struct json_object;
@@ -84,10 +87,20 @@ bool nest_rules_ok(struct req *req, struct json_object *rule_errs);
 /* Adds "msg" to the rule error list *errs (created, owned by the
  * request). */
 void nest_rule_add(struct req *req, struct json_object **errs, const char *msg);
+/*
+ * The body's field key as a bound argument: its string, its compact JSON
+ * text, or its integer (a boolean as 0/1); SQL NULL when absent or null.
+ * The text is borrowed from the body.
+ */
+struct db_arg nest_arg_str(const struct req *req, const char *key);
+struct db_arg nest_arg_json(const struct req *req, const char *key);
+struct db_arg nest_arg_int(const struct req *req, const char *key);
+/*
+ * Runs an insert or update: true when it succeeded; otherwise answers 409
+ * conflict (a unique key was violated) or the failure, and gives false.
+ */
+bool nest_write(struct req *req, enum stmt id, const struct db_arg *args,
+		size_t nargs, const char *conflict);
 /* Compact JSON text of o (borrowed from o). */
 const char *nest_json_text(struct json_object *o);
-/* A JSON column's text parsed (new); an empty array or object (as
- * fallback_array says) when it is not JSON. */
-struct json_object *nest_json_column(const char *text, bool fallback_array);
-
 #endif
