@@ -534,52 +534,121 @@ skip_greed(const char *p, size_t n, size_t *i)
 		(*i)++;
 }
 
+/*
+ * The size of the automaton regcomp(3) builds grows with the product of
+ * nested repetition counts ("((a{1000}){1000}){1000}" takes minutes), so
+ * the expanded size of a pattern is bounded: each group sums its items,
+ * a counted repetition multiplies the item before it.
+ */
+#define RX_MAX_SIZE 100000
+#define RX_MAX_COUNT 1000
+#define RX_MAX_DEPTH 32
+
+struct rx_size {
+	long long acc[RX_MAX_DEPTH + 1]; /* size so far, per open group */
+	long long last;			 /* size of the item just read */
+	int depth;
+};
+
+static bool
+rx_atom(struct rx_size *z, long long size)
+{
+	z->acc[z->depth] += size;
+	z->last = size;
+	return z->acc[z->depth] <= RX_MAX_SIZE;
+}
+
+static bool
+rx_open(struct rx_size *z)
+{
+	if (z->depth == RX_MAX_DEPTH)
+		return false;
+	z->acc[++z->depth] = 0;
+	z->last = 0;
+	return true;
+}
+
+/* ')' closes a group (an unbalanced one is left for regcomp to refuse). */
+static bool
+rx_close(struct rx_size *z)
+{
+	long long size;
+
+	if (z->depth == 0)
+		return true;
+	size = z->acc[z->depth--];
+	return rx_atom(z, size);
+}
+
+/* "{n}", "{n,}" or "{n,m}" at p repeats the last item up to m (or n). */
+static bool
+rx_count(struct rx_size *z, const char *p)
+{
+	long long n = strtoll(p + 1, NULL, 10), m = n;
+	const char *comma = strchr(p, ',');
+
+	if (comma != NULL && comma[1] != '}')
+		m = strtoll(comma + 1, NULL, 10);
+	if (n > RX_MAX_COUNT || m > RX_MAX_COUNT)
+		return false;
+	if (m > 1)
+		z->acc[z->depth] += z->last * (m - 1);
+	z->last *= m > 1 ? m : 1;
+	return z->acc[z->depth] <= RX_MAX_SIZE;
+}
+
 /* PCRE body p[0..n) to ERE in out (room for 8 * n + 16 bytes). */
 static bool
 pcre_to_ere(const char *p, size_t n, bool extended, struct sbuf *out,
 	    struct arena *a)
 {
+	struct rx_size z;
 	size_t i = 0, k;
+	bool ok = true;
 
-	while (i < n) {
+	memset(&z, 0, sizeof(z));
+	while (i < n && ok) {
 		char c = p[i];
 
+		k = c == '{' ? interval_len(p + i, n - i) : 0;
 		if (extended && is_space(c)) {
 			i++;
 		} else if (extended && c == '#') {
 			while (i < n && p[i] != '\n')
 				i++;
 		} else if (c == '\\') {
-			if (!escape(p, n, &i, out))
-				return false;
+			ok = escape(p, n, &i, out) && rx_atom(&z, 1);
 		} else if (c == '[') {
-			if (!bracket(p, n, &i, out, a))
-				return false;
-		} else if (c == '(' && i + 1 < n && p[i + 1] == '?') {
-			if (i + 2 >= n || p[i + 2] != ':')
+			ok = bracket(p, n, &i, out, a) && rx_atom(&z, 1);
+		} else if (c == '(') {
+			if (i + 1 < n && p[i + 1] == '?' &&
+			    (i + 2 >= n || p[i + 2] != ':'))
 				return false; /* lookaround, named group */
 			putc1(out, '(');
-			i += 3;
+			i += i + 1 < n && p[i + 1] == '?' ? 3 : 1;
+			ok = rx_open(&z);
+		} else if (c == ')') {
+			putc1(out, c);
+			i++;
+			ok = rx_close(&z);
 		} else if (c == '*' || c == '+' || c == '?') {
 			putc1(out, c);
 			i++;
 			skip_greed(p, n, &i);
-		} else if (c == '{') {
-			k = interval_len(p + i, n - i);
-			if (k == 0) {
-				put(out, "\\{");
-				i++;
-			} else {
-				while (k-- > 0)
-					putc1(out, p[i++]);
-				skip_greed(p, n, &i);
-			}
+		} else if (k > 0) {
+			ok = rx_count(&z, p + i);
+			while (k-- > 0)
+				putc1(out, p[i++]);
+			skip_greed(p, n, &i);
 		} else {
+			if (c == '{')
+				putc1(out, '\\');
 			putc1(out, c);
 			i++;
+			ok = c == '|' || rx_atom(&z, 1);
 		}
 	}
-	return true;
+	return ok;
 }
 
 /*

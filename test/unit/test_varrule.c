@@ -201,6 +201,15 @@ static const struct vcase value_cases[] = {
 	 "V: must match the regex pattern "
 	 "'/^[0-9]{2,}$/'"},
 	{"[\"regex:/^(a|b),c$/\"]", "a,c", NULL}, /* commas stay in it */
+	{"regex:/^(\\d{1,3}\\.){3}\\d{1,3}$/", "10.0.0.1", NULL},
+	{"regex:/^(\\d{1,3}\\.){3}\\d{1,3}$/", "10.0.0",
+	 "V: must match the "
+	 "regex pattern "
+	 "'/^(\\d{1,3}\\.){3}"
+	 "\\d{1,3}$/'"},
+	{"regex:/^.{1,255}$/", "x", NULL},
+	{"regex:/^a{2,}$/", "aaaa", NULL},
+	{"regex:/^a{,2}$/", "a{,2}", NULL}, /* not a count: literal */
 	{"not_regex:/[<>]/", "fine", NULL},
 	{"not_regex:/[<>]/", "<b>",
 	 "V: must not match the regex pattern "
@@ -241,6 +250,18 @@ static const char *const parse_cases[][2] = {
 	{"regex:/\\1/", "invalid regex pattern"},
 	{"regex:/[a/", "invalid regex pattern"},
 	{"regex:/a/q", "invalid regex pattern"},
+	/* regcomp's automaton grows with nested counts: bounded */
+	{"regex:/((a{1000}){1000}){1000}/", "invalid regex pattern"},
+	{"regex:/((a{100}){100}){100}/", "invalid regex pattern"},
+	{"regex:/a{1001}/", "invalid regex pattern"},
+	{"regex:/(a{1000}){100}/", NULL},
+	{"regex:/x{2}y{1000}z{1000}/", NULL},
+	{"regex:/"
+	 "(((((((((((((((((((((((((((((((((a)))))))))))))))))))))))))))))))))/",
+	 "invalid regex pattern"},
+	{"regex:/"
+	 "((((((((((((((((((((((((((((((((a))))))))))))))))))))))))))))))))/",
+	 NULL},
 	{"digits:x", "invalid value for digits"},
 	{"digits", "digits requires one integer value"},
 	{"digits_between:1", "digits_between requires two integer values"},
