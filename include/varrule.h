@@ -54,6 +54,12 @@ const char *varrule_parse(const char *rule, struct arena *a);
  * gte, lt and lte compare the number when the list also holds numeric or
  * integer and the value is numeric, else the count of characters.
  * others may be NULL (every other variable is then absent).
+ *
+ * Patterns are PCRE as PHP writes them, run by regcomp(3) after a
+ * translation (\d \w \s and their negations, \A \z, (?:...), lazy
+ * quantifiers). Lookaround, back references, \p{..} and patterns whose
+ * nested counts would expand beyond 100000 items (or a count above 1000,
+ * or groups nested deeper than 32) are "invalid regex pattern".
  */
 const char *varrule_check(const char *rules, const char *value,
 			  const char *env_variable,
