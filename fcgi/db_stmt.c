@@ -341,6 +341,130 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* -- group nodes -- */
 
 	/* -- group nests -- */
+	/* STMT_NEST_INSERT: uuid, author, name, description */
+	{"INSERT INTO nests (uuid, author, name, description) VALUES "
+	 "(?, ?, ?, ?)",
+	 0},
+/* the columns of nest.h (NEST_NCOLS, EGG_NCOLS, EGGVAR_NCOLS) */
+#define NEST_COLS "n.uuid, n.name, n.description, n.author, n.created"
+#define EGG_COLS                                                               \
+	"e.uuid, e.nest_uuid, e.name, e.description, e.author, "               \
+	"e.config_files, e.config_startup, e.config_stop, e.config_script, "   \
+	"e.startup_commands, e.force_outgoing_ip, e.separate_port, "           \
+	"e.features, e.docker_images, e.file_denylist, e.created"
+#define EGGVAR_COLS                                                            \
+	"v.uuid, v.name, v.name_translations, v.description, "                 \
+	"v.description_translations, v.order_, v.env_variable, "               \
+	"v.default_value, v.user_viewable, v.user_editable, v.secret, "        \
+	"v.rules, v.created"
+/* the written columns that inserts and updates share, in this order */
+#define EGG_FIELDS                                                             \
+	"author, name, config_files, config_startup, config_stop, "            \
+	"config_script, startup_commands, force_outgoing_ip, separate_port, "  \
+	"features, docker_images, file_denylist"
+#define EGGVAR_FIELDS                                                          \
+	"name, name_translations, description_translations, order_, "          \
+	"env_variable, user_viewable, user_editable, secret, rules"
+/* case-insensitive substring search on a utf8mb4_bin name column */
+#define NAME_SEARCH(col)                                                       \
+	"(? IS NULL OR " col " COLLATE utf8mb4_unicode_ci LIKE "               \
+	"CONCAT('%', ?, '%'))"
+	/* STMT_NEST_LIST: search x2, limit, offset -> NEST_COLS, total */
+	{"SELECT " NEST_COLS
+	 ", COUNT(*) OVER () FROM nests n WHERE " NAME_SEARCH(
+		 "n.name") " ORDER BY n.created, n.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_NEST_GET: uuid -> NEST_COLS */
+	{"SELECT " NEST_COLS " FROM nests n WHERE n.uuid = ?", R},
+	/* STMT_NEST_UPDATE: author (NULL: keep), name (NULL: keep),
+	 * set_description (0/1), description, uuid */
+	{"UPDATE nests SET author = COALESCE(?, author), name = COALESCE(?, "
+	 "name), description = IF(?, ?, description) WHERE uuid = ?",
+	 0},
+	/* STMT_NEST_LOCK: uuid (in a transaction: no egg joins it) */
+	{"SELECT uuid FROM nests WHERE uuid = ? FOR UPDATE", 0},
+	/* STMT_NEST_EGG_COUNT: nest_uuid -> eggs (locked: no server joins
+	 * one of them until the transaction ends) */
+	{"SELECT COUNT(*) FROM nest_eggs WHERE nest_uuid = ? FOR UPDATE", 0},
+	/* STMT_NEST_SERVER_COUNT: nest_uuid -> servers using its eggs */
+	{"SELECT COUNT(*) FROM servers s JOIN nest_eggs e ON e.uuid = "
+	 "s.egg_uuid WHERE e.nest_uuid = ?",
+	 0},
+	/* STMT_NEST_EGGS_DELETE: nest_uuid (variables go by cascade) */
+	{"DELETE FROM nest_eggs WHERE nest_uuid = ?", 0},
+	/* STMT_NEST_DELETE: uuid */
+	{"DELETE FROM nests WHERE uuid = ?", 0},
+	/* STMT_EGG_LIST: nest_uuid, search x2, limit, offset -> EGG_COLS,
+	 * total */
+	{"SELECT " EGG_COLS ", COUNT(*) OVER () FROM nest_eggs e WHERE "
+	 "e.nest_uuid = ? AND " NAME_SEARCH(
+		 "e.name") " ORDER BY e.created, e.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_EGG_ALL: -> NEST_COLS, EGG_COLS of every egg, by nest */
+	{"SELECT " NEST_COLS ", " EGG_COLS " FROM nests n JOIN nest_eggs e ON "
+	 "e.nest_uuid = n.uuid ORDER BY n.created, n.uuid, e.created, e.uuid",
+	 R},
+	/* STMT_EGG_GET: nest_uuid, uuid -> EGG_COLS */
+	{"SELECT " EGG_COLS " FROM nest_eggs e WHERE e.nest_uuid = ? AND "
+	 "e.uuid = ?",
+	 R},
+	/* STMT_EGG_INSERT: uuid, nest_uuid, then EGG_FIELDS, description */
+	{"INSERT INTO nest_eggs (uuid, nest_uuid, " EGG_FIELDS
+	 ", description) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_EGG_UPDATE: EGG_FIELDS (each NULL: keep), set_description
+	 * (0/1), description, clear_repository (0/1), uuid */
+	{"UPDATE nest_eggs SET author = COALESCE(?, author), name = "
+	 "COALESCE(?, "
+	 "name), config_files = COALESCE(?, config_files), config_startup = "
+	 "COALESCE(?, config_startup), config_stop = COALESCE(?, config_stop), "
+	 "config_script = COALESCE(?, config_script), startup_commands = "
+	 "COALESCE(?, startup_commands), force_outgoing_ip = COALESCE(?, "
+	 "force_outgoing_ip), separate_port = COALESCE(?, separate_port), "
+	 "features = COALESCE(?, features), docker_images = COALESCE(?, "
+	 "docker_images), file_denylist = COALESCE(?, file_denylist), "
+	 "description = IF(?, ?, description), egg_repository_egg_uuid = IF(?, "
+	 "NULL, egg_repository_egg_uuid) WHERE uuid = ?",
+	 0},
+	/* STMT_EGG_LOCK: uuid (in a transaction: no server joins it) */
+	{"SELECT uuid FROM nest_eggs WHERE uuid = ? FOR UPDATE", 0},
+	/* STMT_EGG_SERVER_COUNT: egg_uuid -> servers using it */
+	{"SELECT COUNT(*) FROM servers WHERE egg_uuid = ?", 0},
+	/* STMT_EGG_DELETE: uuid (variables go by cascade) */
+	{"DELETE FROM nest_eggs WHERE uuid = ?", 0},
+	/* STMT_EGGVAR_LIST: egg_uuid -> EGGVAR_COLS by order, created */
+	{"SELECT " EGGVAR_COLS " FROM nest_egg_variables v WHERE v.egg_uuid = "
+	 "? ORDER BY v.order_, v.created, v.uuid",
+	 R},
+	/* STMT_EGGVAR_GET: egg_uuid, uuid -> EGGVAR_COLS */
+	{"SELECT " EGGVAR_COLS " FROM nest_egg_variables v WHERE v.egg_uuid = "
+	 "? AND v.uuid = ?",
+	 R},
+	/* STMT_EGGVAR_INSERT: uuid, egg_uuid, then EGGVAR_FIELDS,
+	 * description, default_value */
+	{"INSERT INTO nest_egg_variables (uuid, egg_uuid, " EGGVAR_FIELDS
+	 ", description, default_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+	 "?, ?, ?)",
+	 0},
+	/* STMT_EGGVAR_UPDATE: EGGVAR_FIELDS (each NULL: keep),
+	 * set_description (0/1), description, set_default (0/1),
+	 * default_value, uuid, egg_uuid */
+	{"UPDATE nest_egg_variables SET name = COALESCE(?, name), "
+	 "name_translations = COALESCE(?, name_translations), "
+	 "description_translations = COALESCE(?, description_translations), "
+	 "order_ = COALESCE(?, order_), env_variable = COALESCE(?, "
+	 "env_variable), user_viewable = COALESCE(?, user_viewable), "
+	 "user_editable = COALESCE(?, user_editable), secret = COALESCE(?, "
+	 "secret), rules = COALESCE(?, rules), description = IF(?, ?, "
+	 "description), default_value = IF(?, ?, default_value) WHERE uuid = ? "
+	 "AND egg_uuid = ?",
+	 0},
+	/* STMT_EGGVAR_DELETE: uuid, egg_uuid (server values by cascade) */
+	{"DELETE FROM nest_egg_variables WHERE uuid = ? AND egg_uuid = ?", 0},
+	/* STMT_EGGVAR_SET_ORDER: order_, uuid, egg_uuid */
+	{"UPDATE nest_egg_variables SET order_ = ? WHERE uuid = ? AND "
+	 "egg_uuid = ?",
+	 0},
 
 	/* -- group settings -- */
 	/* STMT_SETTINGS_UPSERT: key, value */

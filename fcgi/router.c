@@ -31,6 +31,9 @@ static const struct route_group *const groups[] = {
 	/* -- group nodes -- */
 
 	/* -- group nests -- */
+	&handler_admin_nests_group,    /* /api/admin/nests, nests/eggs */
+	&handler_admin_eggs_group,     /* /api/admin/nests/{nest}/eggs */
+	&handler_admin_egg_vars_group, /* .../eggs/{egg}/variables */
 
 	/* -- group settings -- */
 	&handler_admin_settings_group, /* /api/admin/settings */

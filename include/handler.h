@@ -29,6 +29,12 @@ extern const struct route_group handler_admin_roles_group;
 /* -- group nodes -- */
 
 /* -- group nests -- */
+/* handler_admin_nests.c: /api/admin/nests, /api/admin/nests/eggs */
+extern const struct route_group handler_admin_nests_group;
+/* handler_admin_eggs.c: /api/admin/nests/{nest}/eggs */
+extern const struct route_group handler_admin_eggs_group;
+/* handler_admin_egg_vars.c: .../eggs/{egg}/variables */
+extern const struct route_group handler_admin_egg_vars_group;
 
 /* -- group settings -- */
 /* handler_admin_settings.c: GET/PUT /api/admin/settings */
