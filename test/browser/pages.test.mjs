@@ -916,7 +916,7 @@ test('g. two-factor checkpoint: wrong code, back, recovery code, then a fresh TO
 });
 
 // --- h ---------------------------------------------------------------------
-test('h. sessions: another session is listed, this one marked, revoke ends the other', async () => {
+test('h. sessions: another session is listed, this one marked, revoke ends it; revoke all others', async () => {
 	need('loggedIn', 'tfaOn');
 	const page = S.page;
 	let r = await api('POST', '/api/auth/login', { ua: OTHER_UA, body: { user: USER.username, password: USER.password } });
@@ -951,6 +951,28 @@ test('h. sessions: another session is listed, this one marked, revoke ends the o
 	assert(r.status === 401, `the revoked session's cookie: HTTP ${r.status} ${r.text}, want 401`);
 	r = await api('GET', '/api/client/account', { cookie: await sessionCookie(S.ctx) });
 	assert(r.status === 200, `this session after revoking the other: HTTP ${r.status}`);
+
+	// "Revoke all other sessions": a third session (and any left from b.)
+	r = await api('POST', '/api/auth/login', { ua: OTHER_UA, body: { user: USER.email, password: USER.password } });
+	assert(r.status === 200 && r.json?.type === 'two_factor_required', `log in from Node again: HTTP ${r.status}`);
+	secret(r.json.token);
+	r = await api('POST', '/api/auth/login/checkpoint', { ua: OTHER_UA, body: { code: S.recovery[3], confirmation_token: r.json.token } });
+	assert(r.status === 200, `the checkpoint from Node again: HTTP ${r.status} ${r.text}`);
+	const third = secret(r.setCookies.map((c) => c.split(';')[0]).find((c) => c.startsWith(`${COOKIE}=`)));
+	await page.reload();
+	await heading1(page, 'Sessions');
+	await visible(otherRow, 'the row of the third session after a reload');
+	const rows = table.locator('tbody tr');
+	const n = (await rows.count()) - 1;
+	assert(n >= 1, `${n + 1} rows listed with a second session`);
+	await page.getByRole('button', { name: 'Revoke all other sessions', exact: true }).click();
+	await hasText(page.getByRole('status').filter({ hasText: 'Revoked' }), `Revoked ${n} sessions.`, 'the status after "Revoke all other sessions"');
+	await until(async () => (await rows.count()) === 1 && (await mine.count()) === 1,
+		async () => `${await rows.count()} rows listed after "Revoke all other sessions", want only this session`);
+	r = await api('GET', '/api/client/account', { cookie: third, ua: OTHER_UA });
+	assert(r.status === 401, `a session after "Revoke all other sessions": HTTP ${r.status}, want 401`);
+	r = await api('GET', '/api/client/account', { cookie: await sessionCookie(S.ctx) });
+	assert(r.status === 200, `this session after "Revoke all other sessions": HTTP ${r.status}`);
 });
 
 // --- i ---------------------------------------------------------------------
