@@ -10,6 +10,7 @@
 #include "gate.h"
 #include "json.h"
 #include "request.h"
+#include "row.h"
 #include "response.h"
 
 bool
@@ -174,18 +175,9 @@ bool
 admin_fetch_one(struct req *req, enum stmt id, const char *key,
 		const char *notfound, struct db_res *res)
 {
-	struct db_arg args[1] = {DB_STR(key)};
-	enum perr e = db_exec(req->db, id, args, 1, res);
+	struct db_arg arg = DB_STR(key);
 
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return false;
-	}
-	if (res->nrows == 1)
-		return true;
-	db_res_free(res);
-	response_error(req, 404, notfound);
-	return false;
+	return row_one(req, id, &arg, 1, notfound, res);
 }
 
 bool

@@ -18,6 +18,7 @@
 #include "page.h"
 #include "perm.h"
 #include "request.h"
+#include "row.h"
 #include "response.h"
 #include "session.h"
 #include "settings.h"
@@ -152,16 +153,9 @@ handle_session_delete(struct req *req)
 	}
 	args[0] = DB_STR(uuid);
 	args[1] = DB_STR(p->user.uuid);
-	e = db_exec(req->db, STMT_SESSION_GET_OWNED, args, 2, &res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
+	if (!row_one(req, STMT_SESSION_GET_OWNED, args, 2, "session not found",
+		     &res))
 		return;
-	}
-	if (res.nrows != 1) {
-		db_res_free(&res);
-		response_error(req, 404, "session not found");
-		return;
-	}
 	d = json_object_new_object();
 	ADD(d, "uuid", json_object_new_string(uuid));
 	ADD(d, "user_agent", json_str_or_null(db_cell(&res, 0, 2)));

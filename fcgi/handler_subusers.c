@@ -29,6 +29,7 @@
 #include "perm.h"
 #include "request.h"
 #include "resetlink.h"
+#include "row.h"
 #include "response.h"
 #include "server.h"
 #include "settings.h"
@@ -325,7 +326,6 @@ subgate(struct req *req, struct server *s, struct db_res *res)
 {
 	struct db_arg args[2];
 	const char *uuid;
-	enum perr e;
 
 	if (!server_gate(req, req_path_param(req, "server"), false, s) ||
 	    (uuid = req_path_uuid(req, "subuser", 400,
@@ -334,16 +334,8 @@ subgate(struct req *req, struct server *s, struct db_res *res)
 		return false;
 	args[0] = DB_STR(s->uuid);
 	args[1] = DB_STR(uuid);
-	e = db_exec(req->db, STMT_SUBUSER_GET, args, 2, res);
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return false;
-	}
-	if (res->nrows == 1)
-		return true;
-	db_res_free(res);
-	response_error(req, 404, "subuser not found");
-	return false;
+	return row_one(req, STMT_SUBUSER_GET, args, 2, "subuser not found",
+		       res);
 }
 
 /* Tells the node which websocket permissions user now has (11.4). */

@@ -11,6 +11,7 @@
 #include "json.h"
 #include "nest.h"
 #include "request.h"
+#include "row.h"
 #include "response.h"
 #include "server.h"
 
@@ -88,28 +89,6 @@ eggvar_json(const struct db_res *res, size_t row, size_t col)
 
 /* ---- sub-gates ----------------------------------------------------------- */
 
-/*
- * Runs a one-row lookup; false after answering 404 msg (no row) or the
- * failure. On success res holds the row.
- */
-static bool
-lookup(struct req *req, enum stmt id, const struct db_arg *args, size_t n,
-       const char *msg, struct db_res *res)
-{
-	enum perr e = db_exec(req->db, id, args, n, res);
-
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return false;
-	}
-	if (res->nrows != 1) {
-		db_res_free(res);
-		response_error(req, 404, msg);
-		return false;
-	}
-	return true;
-}
-
 bool
 nest_gate(struct req *req, struct nest *out)
 {
@@ -120,7 +99,7 @@ nest_gate(struct req *req, struct nest *out)
 	if (uuid == NULL || !gate_admin_permission(req, "nests.read"))
 		return false;
 	args[0] = DB_STR(uuid);
-	if (!lookup(req, STMT_NEST_GET, args, 1, "nest not found", &res))
+	if (!row_one(req, STMT_NEST_GET, args, 1, "nest not found", &res))
 		return false;
 	out->uuid = uuid;
 	out->name = arena_strdup(&req->arena, db_cell(&res, 0, 1));
@@ -141,7 +120,7 @@ egg_gate(struct req *req, const struct nest *nest, struct egg *out)
 		return false;
 	args[0] = DB_STR(nest->uuid);
 	args[1] = DB_STR(uuid);
-	if (!lookup(req, STMT_EGG_GET, args, 2, "egg not found", &res))
+	if (!row_one(req, STMT_EGG_GET, args, 2, "egg not found", &res))
 		return false;
 	out->uuid = uuid;
 	out->nest_uuid = nest->uuid;

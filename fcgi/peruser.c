@@ -13,6 +13,7 @@
 #include "json.h"
 #include "peruser.h"
 #include "request.h"
+#include "row.h"
 #include "response.h"
 #include "settings.h"
 
@@ -89,18 +90,8 @@ peruser_load(struct req *req, enum stmt id, const char *uuid,
 {
 	struct db_arg args[2] = {DB_STR(uuid),
 				 DB_STR(req->principal->user.uuid)};
-	enum perr e = db_exec(req->db, id, args, 2, res);
 
-	if (e != PERR_OK) {
-		response_fail(req, e);
-		return false;
-	}
-	if (res->nrows != 1) {
-		db_res_free(res);
-		response_error(req, 404, missing);
-		return false;
-	}
-	return true;
+	return row_one(req, id, args, 2, missing, res);
 }
 
 const char *
