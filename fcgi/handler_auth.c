@@ -358,6 +358,10 @@ handle_reset(struct req *req)
 
 	if (!ratelimit_hit(req, &RL_RESET, req->client_ip))
 		return;
+	if (!str_token_chars(token, "")) {
+		response_error(req, 400, "invalid or expired token");
+		return;
+	}
 	crypto_sha256(token, strlen(token), hash);
 	args[0] = DB_STRN(token, RESETLINK_START_LEN);
 	e = db_exec(req->db, STMT_RESET_FIND, args, 1, &res);

@@ -294,7 +294,9 @@ handle_get_identifier(struct req *req)
 	struct db_res res;
 	enum perr e;
 
-	if (strlen(id) != APIKEY_START_LEN) {
+	/* the shape of a key_start: anything else cannot match (and must not
+	 * meet the ASCII column) */
+	if (strlen(id) != APIKEY_START_LEN || !str_token_chars(id, "_")) {
 		response_error(req, 404, "api key not found");
 		return;
 	}

@@ -1,6 +1,7 @@
 /* json.c: see json.h. */
 #include "autoconf.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -77,18 +78,113 @@ number_len(const char *s, size_t n)
 	return i;
 }
 
+/* The code unit of the \uXXXX escape at s (6 bytes available), or -1. */
+static long
+escape_unit(const char *s, size_t n)
+{
+	long v = 0;
+	int i, d;
+
+	if (n < 6 || s[0] != '\\' || s[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((d = hex_digit(s[i])) < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Bytes of the escape at buf (a backslash), 0 for a lone surrogate. */
+static size_t
+escape_len(const char *buf, size_t n)
+{
+	long u = escape_unit(buf, n), lo;
+
+	if (u < 0)
+		return 2; /* \" \\ \n ...: json-c checked them */
+	if (u >= 0xdc00 && u <= 0xdfff)
+		return 0;
+	if (u < 0xd800 || u > 0xdbff)
+		return 6;
+	lo = escape_unit(buf + 6, n - 6);
+	return lo >= 0xdc00 && lo <= 0xdfff ? 12 : 0;
+}
+
+/* Object keys met so far, for the duplicate check: one frame per open
+ * container (its first key in keys[]). */
+#define SCAN_FRAMES 64
+struct keyref {
+	const char *p;
+	size_t n;
+};
+struct scan {
+	struct keyref *keys;
+	size_t nkeys, cap;
+	size_t frame_start[SCAN_FRAMES];
+	bool frame_object[SCAN_FRAMES], expect_key[SCAN_FRAMES];
+	int depth;
+};
+
+static int
+keycmp(const void *a, const void *b)
+{
+	const struct keyref *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return memcmp(x->p, y->p, x->n);
+}
+
+/* Closes the top frame; an object's keys must be distinct. Returns the
+ * repeated key or NULL. */
+static const struct keyref *
+scan_close(struct scan *sc)
+{
+	const struct keyref *dup = NULL;
+	size_t from, i;
+
+	if (sc->depth == 0)
+		return NULL;
+	from = sc->frame_start[--sc->depth];
+	if (sc->frame_object[sc->depth] && sc->nkeys - from > 1) {
+		qsort(sc->keys + from, sc->nkeys - from, sizeof(*sc->keys),
+		      keycmp);
+		for (i = from + 1; i < sc->nkeys && dup == NULL; i++)
+			if (keycmp(&sc->keys[i - 1], &sc->keys[i]) == 0)
+				dup = &sc->keys[i];
+	}
+	if (dup == NULL)
+		sc->nkeys = from;
+	return dup;
+}
+
+static void
+scan_key(struct scan *sc, const char *p, size_t n)
+{
+	if (sc->nkeys == sc->cap) {
+		sc->cap = sc->cap ? 2 * sc->cap : 64;
+		sc->keys = xrealloc(sc->keys, sc->cap * sizeof(*sc->keys));
+	}
+	sc->keys[sc->nkeys].p = p;
+	sc->keys[sc->nkeys++].n = n;
+}
+
 /*
  * json-c 0.16 in strict mode still takes single-quoted names, NaN,
- * Infinity, "1." and raw control bytes in strings, and its UTF-8 check lets
- * overlong forms, surrogates and code points above U+10FFFF through. This
- * token-level pass over a body json-c accepted rejects those; json-c has
- * already checked the structure. Returns the offending offset or len.
+ * Infinity, "1." and raw control bytes in strings, lone surrogate escapes
+ * (as U+FFFD) and repeated keys of an object (the last wins), and its UTF-8
+ * check lets overlong forms, surrogates and code points above U+10FFFF
+ * through. This token-level pass over a body json-c accepted rejects
+ * those; json-c has already checked the structure. Returns the offending
+ * offset or len; *dup is set for a repeated key.
  */
 static size_t
-strict_scan(const char *buf, size_t len, const char **what)
+strict_scan(const char *buf, size_t len, const char **what, struct scan *sc,
+	    const struct keyref **dup)
 {
-	size_t i = 0, k;
-	bool in_str = false;
+	size_t i = 0, k, str_start = 0;
+	bool in_str = false, is_key = false;
 
 	while (i < len) {
 		unsigned char c = (unsigned char)buf[i];
@@ -96,8 +192,17 @@ strict_scan(const char *buf, size_t len, const char **what)
 		if (in_str) {
 			if (c == '"') {
 				in_str = false;
+				if (is_key)
+					scan_key(sc, buf + str_start,
+						 i - str_start);
 			} else if (c == '\\') {
-				i++; /* json-c checked the escape itself */
+				k = escape_len(buf + i, len - i);
+				if (k == 0) {
+					*what = "lone surrogate escape";
+					return i;
+				}
+				i += k;
+				continue;
 			} else if (c < 0x20) {
 				*what = "control character in string";
 				return i;
@@ -114,8 +219,28 @@ strict_scan(const char *buf, size_t len, const char **what)
 			i++;
 		} else if (c == '"') {
 			in_str = true;
+			is_key = sc->depth > 0 && sc->expect_key[sc->depth - 1];
+			if (is_key)
+				sc->expect_key[sc->depth - 1] = false;
+			str_start = ++i;
+		} else if (c == '{' || c == '[') {
+			if (sc->depth == SCAN_FRAMES) {
+				*what = "nested too deep";
+				return i;
+			}
+			sc->frame_start[sc->depth] = sc->nkeys;
+			sc->frame_object[sc->depth] = c == '{';
+			sc->expect_key[sc->depth++] = c == '{';
 			i++;
-		} else if (c != '\0' && strchr(" \t\r\n{}[]:,", c) != NULL) {
+		} else if (c == '}' || c == ']') {
+			if ((*dup = scan_close(sc)) != NULL)
+				return i;
+			i++;
+		} else if (c == ',') {
+			if (sc->depth > 0 && sc->frame_object[sc->depth - 1])
+				sc->expect_key[sc->depth - 1] = true;
+			i++;
+		} else if (strchr(" \t\r\n:", c) != NULL) {
 			i++;
 		} else if (c == '-' || (c >= '0' && c <= '9')) {
 			k = number_len(buf + i, len - i);
@@ -145,6 +270,8 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 	struct json_object *obj;
 	enum json_tokener_error jerr;
 	const char *what = NULL;
+	const struct keyref *dup = NULL;
+	struct scan sc = {0};
 	size_t i, end;
 
 	for (i = 0; i < len; i++)
@@ -196,11 +323,27 @@ json_parse_body(const char *buf, size_t len, int max_depth, struct arena *a,
 			return false;
 		}
 	}
-	end = strict_scan(buf, len, &what);
+	end = strict_scan(buf, len, &what, &sc, &dup);
+	if (dup != NULL) {
+		size_t n = dup->n;
+
+		/* at most 64 bytes of the name, cut between characters */
+		if (n > 64)
+			for (n = 64; n > 0 &&
+				     ((unsigned char)dup->p[n] & 0xc0) == 0x80;)
+				n--;
+		*msg = arena_printf(a,
+				    "invalid payload: duplicate field `%.*s` "
+				    "at byte %zu",
+				    (int)n, dup->p, end);
+	}
+	free(sc.keys);
 	if (end != len) {
 		json_object_put(obj);
-		*msg = arena_printf(a, "invalid payload: %s at byte %zu", what,
-				    end);
+		if (dup == NULL)
+			*msg = arena_printf(a,
+					    "invalid payload: %s at byte %zu",
+					    what, end);
 		return false;
 	}
 	if (!json_object_is_type(obj, json_type_object)) {

@@ -367,6 +367,18 @@ ts_parse_rfc3339(const char *s, char db_out[TS_DB_BUFSZ], time_t *sec_out)
 }
 
 bool
+str_token_chars(const char *s, const char *extra)
+{
+	if (*s == '\0')
+		return false;
+	for (; *s != '\0'; s++)
+		if (!(((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') ||
+		      (*s >= '0' && *s <= '9') || strchr(extra, *s) != NULL))
+			return false;
+	return true;
+}
+
+bool
 uuid_normalize(const char *s, char out[37])
 {
 	size_t i;

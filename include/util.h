@@ -78,6 +78,9 @@ bool ts_from_db(const char *db, char out[TS_BUFSZ]);
 bool ts_parse_rfc3339(const char *s, char db_out[TS_DB_BUFSZ], time_t *sec_out);
 /* A hyphenated UUID (any case) to lowercase; false when it is not one. */
 bool uuid_normalize(const char *s, char out[37]);
+/* True when s is non-empty and only [A-Za-z0-9], plus the characters of
+ * extra (may be ""): token shapes checked before they meet an ASCII column. */
+bool str_token_chars(const char *s, const char *extra);
 
 bool str_has_prefix(const char *s, const char *prefix);
 /* ASCII case-insensitive comparison of n bytes. */

@@ -674,8 +674,8 @@ def numbers_beyond_64_bits_in_json(ctx):
 
 # --------------------------------------------------------------------------
 # 7. duplicate JSON keys: whatever the answer, the value that passed the
-#    rules is the value used (the contract's answer, 400 duplicate field,
-#    is in t_95_hostile_failing.py.draft)
+#    rules is the value used (and the contract's answer, 400 duplicate
+#    field, is duplicate_json_keys_are_refused below)
 
 @test
 def duplicate_json_keys_never_skip_validation(ctx):
@@ -693,10 +693,11 @@ def duplicate_json_keys_never_skip_validation(ctx):
                                       b'"admin_permissions":[],"server_permissions":[]}',
                     headers=JSON)
             eq(r.status, 400, f"invalid permission last: {r!r}")
-            expect_error(http_request(h.port, "POST", "/api/auth/login", headers=JSON,
-                                      body=b'{"user":"h95_alice","password":"x",'
-                                           b'"password":5}'), 400,
-                         "invalid payload: invalid type for `password`, expected a string")
+            r = http_request(h.port, "POST", "/api/auth/login", headers=JSON,
+                             body=b'{"user":"h95_alice","password":"x","password":5}')
+            eq(r.status, 400, f"a repeated password: {r!r}")
+            assert r.json()["errors"][0].startswith(
+                "invalid payload: duplicate field `password`"), r.json()
         # the invalid value first: if it is accepted, the stored name is the
         # one that was validated
         r = h.s("POST", KEYS, body=b'{"name":"ab","name":"dup-valid","allowed_ips":[],'
@@ -1110,3 +1111,62 @@ def body_caps_at_their_edge(ctx):
         expect_error(http_request(h.port, "POST", KEYS, headers=JSON,
                                   body=padded(key_body(), BODY_DEFAULT_MAX + 1)),
                      401, "missing authorization")
+
+
+# Found by these tests and fixed: each answered 500 or 200 before.
+@test
+def identifier_with_non_ascii_bytes_is_not_found(ctx):
+    h = hs(ctx)
+    for v in [b"\xff" * 16, "\u00e9".encode() * 8, b"\xe2\x82\xac" * 5 + b"x"]:
+        raw_error(fcgi(h, "GET", b(KEYS) + b"/identifier/" + v, headers={"Cookie": h.cookie}),
+                  404, "api key not found")
+    st, ct, body = http_raw(h.port, b(KEYS) + b"/identifier/" + "\u00e9".encode() * 8,
+                            b"Cookie: " + b(h.cookie) + b"\r\n")
+    eq((st, ct, json.loads(body)), (404, "application/json", {"errors": ["api key not found"]}),
+       "through lighttpd, a raw UTF-8 identifier")
+
+
+@test
+def reset_token_with_non_ascii_characters_is_invalid(ctx):
+    h = hs(ctx)
+    for token in ["\u00e9" * 96, "a" * 15 + "\u00e9" * 81, "\u20ac" * 96]:
+        expect_error(http_request(h.port, "POST", "/api/auth/password/reset",
+                                  body={"token": token, "new_password": "new-password-1"}),
+                     400, "invalid or expired token")
+
+
+@test
+def duplicate_json_keys_are_refused(ctx):
+    h = hs(ctx)
+    try:
+        r = h.s("POST", KEYS, body=b'{"name":"ab","name":"dup-valid","allowed_ips":[],'
+                                  b'"user_permissions":[],"admin_permissions":[],'
+                                  b'"server_permissions":[]}', headers=JSON)
+        if r.status == 200:
+            hunt(ctx, r.json()["key"])
+        eq(r.status, 400, f"duplicate name: {r!r}")
+        errs = r.json()["errors"]
+        eq(len(errs), 1, "one error")
+        assert errs[0].startswith("invalid payload: duplicate field `name`"), errs
+        r = http_request(h.port, "POST", "/api/auth/login", headers=JSON,
+                         body=b'{"user":"h95_alice","user":"h95_alice","password":"x"}')
+        eq(r.status, 400, f"duplicate user: {r!r}")
+        assert r.json()["errors"][0].startswith("invalid payload: duplicate field `user`"), r
+    finally:
+        h.sql(f"DELETE FROM user_api_keys WHERE user_uuid = '{h.a.uuid}'")
+
+
+@test
+def lone_surrogate_escape_is_refused(ctx):
+    h = hs(ctx)
+    for esc in [b"\\ud800", b"\\udfff", b"x\\ud800\\u0041", b"\\udc00\\ud800"]:
+        r = http_request(h.port, "POST", "/api/test/echo", headers=JSON,
+                         body=b'{"name":"abc' + esc + b'"}')
+        eq(r.status, 400, f"{esc!r}: {r!r}")
+        errs = r.json()["errors"]
+        eq(len(errs), 1, "one error")
+        assert errs[0].startswith("invalid payload: "), errs
+    # a proper pair is fine
+    r = http_request(h.port, "POST", "/api/test/echo", headers=JSON,
+                     body=b'{"name":"abc\\ud83d\\ude00"}')
+    eq((r.status, r.json()["body"]["name"]), (200, "abc\U0001F600"), "a surrogate pair")

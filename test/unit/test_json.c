@@ -447,10 +447,43 @@ test_helpers(void)
 	json_object_put(o);
 }
 
+/* Repeated keys and lone surrogate escapes, which json-c takes. */
+static void
+test_duplicates_and_surrogates(void)
+{
+	const char *msg;
+	struct json_object *obj;
+
+	PARSE_BAD("{\"a\":1,\"a\":2}", "a repeated key");
+	PARSE_BAD("{\"a\":1,\"b\":{\"c\":1,\"d\":[{\"e\":1,\"e\":1}]}}",
+		  "a repeated key deep down");
+	PARSE_BAD("{\"b\":1,\"a\":2,\"c\":3,\"a\":4}", "a repeated key apart");
+	PARSE_OK("{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}",
+		 "the same key in different objects");
+	PARSE_OK("{\"a\":\"a\",\"b\":[\"a\",\"a\"]}", "strings equal to keys");
+	CHECK(!json_parse_body("{\"name\":\"ab\",\"name\":\"cd\"}", 25,
+			       JSON_MAX_DEPTH, &a, &obj, &msg),
+	      "repeated name refused");
+	CHECK(msg != NULL &&
+		      strncmp(msg, "invalid payload: duplicate field `name`",
+			      39) == 0,
+	      "repeated name message (%s)", msg ? msg : "none");
+	PARSE_BAD("{\"a\":\"\\ud800\"}", "a lone high surrogate");
+	PARSE_BAD("{\"a\":\"\\udfff\"}", "a lone low surrogate");
+	PARSE_BAD("{\"a\":\"x\\ud800\\u0041\"}",
+		  "a high surrogate and a letter");
+	PARSE_BAD("{\"a\":\"\\udc00\\ud800\"}",
+		  "surrogates the wrong way round");
+	PARSE_BAD("{\"\\ud800\":1}", "a lone surrogate in a key");
+	PARSE_OK("{\"a\":\"\\ud83d\\ude00\"}", "a surrogate pair");
+	PARSE_OK("{\"a\":\"\\u00e9\\\"\\\\\\n\"}", "other escapes");
+}
+
 int
 main(void)
 {
 	test_parse_basic();
+	test_duplicates_and_surrogates();
 	test_parse_errors();
 	test_depth();
 	test_validate();
