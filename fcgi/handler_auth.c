@@ -76,6 +76,19 @@ static const struct jfield login_fields[] = {
 	{"captcha", JF_STRING, false, true, 0, 0},
 };
 
+struct failure {
+	const char *uuid;
+	struct json_object *data;
+};
+
+static void
+record_failure(struct req *req, void *arg)
+{
+	struct failure *f = arg;
+
+	activity_log(req, f->uuid, "auth:failure", json_object_get(f->data));
+}
+
 /*
  * POST /api/auth/login {user, password, captcha?}. No gate.
  * Raises 400 (validation; invalid username or password), 429 (auth/login
@@ -123,9 +136,16 @@ handle_login(struct req *req)
 		user_row_read(req, &res, 0, 0, &u);
 	db_res_free(&res);
 	if (!ok) {
-		if (stored != NULL)
-			activity_log(req, u.uuid, "auth:failure",
-				     auth_data(req, "password"));
+		/* recorded once the answer has left, so that a wrong password
+		 * answers in the time an unknown user does */
+		if (stored != NULL) {
+			struct failure *f =
+				arena_alloc(&req->arena, sizeof(*f));
+
+			f->uuid = u.uuid;
+			f->data = req_own(req, auth_data(req, "password"));
+			req_after(req, record_failure, f);
+		}
 		log_info(req, "login refused");
 		response_error(req, 400, "invalid username or password");
 		return;

@@ -96,6 +96,8 @@ worker_main(void *p)
 		router_dispatch(&req);
 		response_send(&req);
 		FCGX_Finish_r(&fr);
+		if (req.after != NULL)
+			req.after(&req, req.after_arg);
 		req_end(&req);
 	}
 	FCGX_Free(&fr, 0);

@@ -126,6 +126,13 @@ req_user_agent(struct req *req)
 }
 
 void
+req_after(struct req *req, void (*fn)(struct req *req, void *arg), void *arg)
+{
+	req->after = fn;
+	req->after_arg = arg;
+}
+
+void
 req_end(struct req *req)
 {
 	size_t i;

@@ -55,12 +55,25 @@ struct req {
 	const char *set_cookie;	  /* the session cookie to send, arena */
 	char *resp_headers;	  /* "Name: value\r\n"..., arena */
 	bool sent;
+
+	/* work for after the answer has left (req_after) */
+	void (*after)(struct req *req, void *arg);
+	void *after_arg;
 };
 
 /* Per thread: zero the struct once, then begin/end around each request. */
 void req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	       struct db *db);
 void req_end(struct req *req);
+/*
+ * Runs fn(req, arg) once the answer is complete and the web server has it
+ * (after FCGX_Finish_r, before req_end): work whose duration must not show
+ * in the answer's timing. The request's parameters (headers, environment)
+ * are gone by then; the arena, the database, client_ip and the principal
+ * are not. One per request.
+ */
+void req_after(struct req *req, void (*fn)(struct req *req, void *arg),
+	       void *arg);
 
 /* The body's string field name (borrowed), or def when absent or null. */
 const char *req_body_str(const struct req *req, const char *name,
