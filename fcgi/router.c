@@ -27,6 +27,10 @@ static const struct route_group *const groups[] = {
 /* -- group users -- */
 
 /* -- group nodes -- */
+#define GROUP_NODES_ROUTES /* a macro: the anchors stay in column 0 */         \
+	&handler_admin_locations_group, &handler_admin_nodes_group,            \
+		&handler_admin_allocations_group
+	GROUP_NODES_ROUTES,
 
 /* -- group nests -- */
 
