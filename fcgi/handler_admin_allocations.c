@@ -149,6 +149,21 @@ framework_error(struct req *req, const char *name, const char *reason)
 
 /* ---- the list routes ----------------------------------------------------- */
 
+/* Query parameter name into *v: 0 when absent, 1 when given, -1 when
+ * badly percent-encoded (the 400 answered). */
+static int
+query_param(struct req *req, const char *name, const char **v)
+{
+	enum perr e = req_query(req, name, v);
+
+	if (e == PERR_NOENT)
+		return 0;
+	if (e == PERR_OK)
+		return 1;
+	framework_error(req, name, "invalid percent-encoding");
+	return -1;
+}
+
 /* The filter of the list's query (after page_parse); false with the 400. */
 static bool
 query_filter(struct req *req, struct alloc_filter *f)
@@ -157,26 +172,29 @@ query_filter(struct req *req, struct alloc_filter *f)
 	long long *const out[2] = {&f->port_from, &f->port_to};
 	const char *v;
 	int64_t n;
-	int i;
+	int i, got;
 
-	if (req_query(req, "ip", &v) != PERR_NOENT &&
-	    (f->ip = normal_ip(req, v, false)) == NULL)
+	if ((got = query_param(req, "ip", &v)) < 0)
+		return false;
+	if (got && (f->ip = normal_ip(req, v, false)) == NULL)
 		return framework_error(req, "ip", "invalid IP address syntax");
 	for (i = 0; i < 2; i++) {
-		if (req_query(req, ports[i], &v) == PERR_NOENT)
-			continue;
-		if (!parse_int64(v, INT32_MIN, INT32_MAX, &n))
+		if ((got = query_param(req, ports[i], &v)) < 0)
+			return false;
+		if (got && !parse_int64(v, INT32_MIN, INT32_MAX, &n))
 			return framework_error(req, ports[i],
 					       "invalid digit found in string");
-		*out[i] = n;
+		if (got)
+			*out[i] = n;
 	}
-	if (req_query(req, "assigned", &v) != PERR_NOENT) {
-		if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
-			return framework_error(req, "assigned",
-					       "provided string was not `true` "
-					       "or `false`");
+	if ((got = query_param(req, "assigned", &v)) < 0)
+		return false;
+	if (got && strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+		return framework_error(req, "assigned",
+				       "provided string was not `true` or "
+				       "`false`");
+	if (got)
 		f->assigned = strcmp(v, "true") == 0;
-	}
 	return true;
 }
 
@@ -362,6 +380,12 @@ criterion(struct json_object *fo, const char *name, enum json_type t, bool *bad)
 	return v;
 }
 
+static long long
+clamp_port(int64_t v)
+{
+	return v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v;
+}
+
 /* selector.filter into f; payload errors answered, rule errors added. */
 static bool
 body_filter(struct req *req, struct json_object *fo, struct alloc_filter *f,
@@ -398,10 +422,11 @@ body_filter(struct req *req, struct json_object *fo, struct alloc_filter *f,
 	    (f->ip = normal_ip(req, json_object_get_string(v[1]), false)) ==
 		    NULL)
 		return bad_value(req, "selector.filter.ip", "an IP address");
+	/* (clamped, so that no value is taken for the "absent" mark) */
 	if (v[2] != NULL)
-		f->port_from = json_object_get_int64(v[2]);
+		f->port_from = clamp_port(json_object_get_int64(v[2]));
 	if (v[3] != NULL)
-		f->port_to = json_object_get_int64(v[3]);
+		f->port_to = clamp_port(json_object_get_int64(v[3]));
 	if (v[4] != NULL)
 		f->assigned = json_object_get_boolean(v[4]);
 	if (f->search != NULL && utf8_chars(f->search, strlen(f->search)) > 128)
@@ -472,15 +497,15 @@ body_selector(struct req *req, struct alloc_filter *f, struct json_object *errs,
 	echo = req_own(req, json_object_new_object());
 	*echo_out = echo;
 	ADD(echo, "type", json_object_get(t));
-	if (type != NULL && strcmp(type, "all") == 0)
+	if (strcmp(type, "all") == 0)
 		return true;
-	if (type != NULL && strcmp(type, "uuids") == 0) {
+	if (strcmp(type, "uuids") == 0) {
 		if (!body_uuids(req, body(req, sel, "uuids"), f, errs, &list))
 			return false;
 		ADD(echo, "uuids", json_object_get(list));
 		return true;
 	}
-	if (type != NULL && strcmp(type, "filter") == 0) {
+	if (strcmp(type, "filter") == 0) {
 		struct json_object *fe;
 
 		if (!body_filter(req, body(req, sel, "filter"), f, errs))

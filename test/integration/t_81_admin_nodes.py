@@ -1046,7 +1046,8 @@ def allocations_list_filters(ctx):
                    ("?port_to=1.5", "port_to: invalid digit found in string"),
                    ("?ip=abc", "ip: invalid IP address syntax"),
                    ("?ip=", "ip: invalid IP address syntax"),
-                   ("?assigned=yes", "assigned: provided string was not `true` or `false`")):
+                   ("?assigned=yes", "assigned: provided string was not `true` or `false`"),
+                   ("?ip=10.0.0.2%", "ip: invalid IP address syntax")):
         expect_error(a.s("GET", ap + q), 400, "Failed to deserialize query string: " + msg)
     r = a.s("GET", ap + "/available?page=0")
     eq((r.status, r.json()), (400, {"errors": ["page: lower than 1"]}), "available: pages")
@@ -1153,7 +1154,10 @@ def allocations_move(ctx):
               "selector.filter.port_from: lower than 1",
               "selector.filter.port_to: greater than 65535",
               "ip_alias: length is lower than 1"]),
-            ({"type": "all"}, {"ip_alias": "a" * 256}, ["ip_alias: length is greater than 255"])):
+            ({"type": "all"}, {"ip_alias": "a" * 256}, ["ip_alias: length is greater than 255"]),
+            ({"type": "filter", "filter": {"port_from": -2 ** 63, "port_to": 2 ** 63 - 1}}, {},
+             ["selector.filter.port_from: lower than 1",
+              "selector.filter.port_to: greater than 65535"])):
         body = dict(base, selector=sel, **extra)
         r = a.s("PATCH", ap, body)
         eq((r.status, r.json()), (400, {"errors": errs}), f"rules {str(sel)[:60]}")
