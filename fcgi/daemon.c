@@ -11,11 +11,10 @@
 #include "config.h"
 #include "crypto.h"
 #include "daemon.h"
-#include "db.h"
 #include "log.h"
+#include "node.h"
 #include "request.h"
 
-#define TOKEN_LEN 64
 #define ANSWER_MAX (64 * 1024) /* of a daemon's answer, kept for errors */
 #define CONNECT_MS 2000
 
@@ -29,42 +28,6 @@ void
 daemon_library_end(void)
 {
 	curl_global_cleanup();
-}
-
-/* The node's daemon URL (in the arena, no trailing '/') and its token,
- * opened from the sealed column (bound to the node's uuid). */
-static bool
-node_target(struct req *req, const char *node_uuid, const char **url,
-	    char token[TOKEN_LEN + 1])
-{
-	struct db_arg arg = DB_STR(node_uuid);
-	struct db_res res;
-	const char *u;
-	size_t n;
-	bool ok;
-
-	if (db_exec(req->db, STMT_NODE_DAEMON, &arg, 1, &res) != PERR_OK)
-		return false;
-	ok = res.nrows == 1 && (u = db_cell(&res, 0, 0)) != NULL &&
-	     db_cell(&res, 0, 1) != NULL &&
-	     res.lens[1] == TOKEN_LEN + CRYPTO_SEAL_OVERHEAD &&
-	     crypto_open(req->cfg->encryption_key, node_uuid, strlen(node_uuid),
-			 (const unsigned char *)db_cell(&res, 0, 1),
-			 res.lens[1], (unsigned char *)token);
-	if (ok) {
-		token[TOKEN_LEN] = '\0';
-		n = strlen(u);
-		while (n > 0 && u[n - 1] == '/')
-			n--;
-		*url = arena_strndup(&req->arena, u, n);
-	} else if (res.nrows == 1) {
-		log_warn(req,
-			 "the token of node %s does not open (another "
-			 "encryption_key?)",
-			 node_uuid);
-	}
-	db_res_free(&res);
-	return ok;
 }
 
 struct answer {
@@ -149,7 +112,7 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 	    const char *path, struct json_object *body, int *status,
 	    const char **msg)
 {
-	char token[TOKEN_LEN + 1], auth[TOKEN_LEN + 32];
+	char token[NODE_TOKEN_LEN + 1], auth[NODE_TOKEN_LEN + 32];
 	struct curl_slist *hdrs = NULL, *h;
 	struct answer *a = arena_alloc(&req->arena, sizeof(*a));
 	const char *url, *text = NULL;
@@ -159,7 +122,7 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 
 	*status = 502;
 	a->len = 0;
-	if (!node_target(req, node_uuid, &url, token)) {
+	if (!node_daemon(req, node_uuid, token, &url)) {
 		json_object_put(body);
 		*msg = "node daemon error: the node's address or token is "
 		       "unusable";

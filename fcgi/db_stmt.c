@@ -339,6 +339,144 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"DELETE FROM roles WHERE uuid = ?", 0},
 
 	/* -- group nodes -- */
+	/* STMT_LOCATION_LOCK: uuid -> uuid, kept until the transaction ends */
+	{"SELECT uuid FROM locations WHERE uuid = ? LOCK IN SHARE MODE", 0},
+#define NODES_LOCATION_COLS "l.uuid, l.name, l.description, l.flag, l.created"
+#define NODES_NODE_COLS                                                        \
+	"n.uuid, " NODES_LOCATION_COLS ", n.name, n.description, "             \
+	"n.deployment_enabled, n.maintenance_enabled, n.public_url, n.url, "   \
+	"n.sftp_host, n.sftp_port, n.memory, n.disk, n.created"
+#define NODES_JOIN "nodes n JOIN locations l ON l.uuid = n.location_uuid"
+/* case-insensitive substring of the name (contract 1.6): search, search */
+#define NODES_SEARCH_L                                                         \
+	"(? IS NULL OR l.name COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, " \
+	"'%'))"
+#define NODES_SEARCH_N                                                         \
+	"(? IS NULL OR n.name COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, " \
+	"'%'))"
+/* The uuids of a JSON array argument, as a derived table t(u). The
+ * column's character set is the uuid columns' own, so the primary key
+ * serves the join; a derived table with DISTINCT, as UPDATE and DELETE
+ * through a table function directly are slow (or fail) in MariaDB 10.11. */
+#define NODES_JSON_UUIDS                                                       \
+	"(SELECT DISTINCT j.u FROM JSON_TABLE(?, '$[*]' COLUMNS (u CHAR(36) "  \
+	"CHARACTER SET ascii COLLATE ascii_bin PATH '$')) j)"
+#define NODES_ALLOC_JOIN                                                       \
+	"node_allocations a LEFT JOIN server_allocations sa ON "               \
+	"sa.allocation_uuid = a.uuid"
+/* The allocations of a node a selector or filter matches (contract-extra
+ * 5.5): node, uuids x2 (JSON array or NULL), search x4, ip x2, port_from
+ * x2, port_to x2, assigned x2 (NULL = no criterion). */
+#define NODES_ALLOC_MATCH                                                      \
+	"a.node_uuid = ? AND (? IS NULL OR a.uuid IN (SELECT t.u "             \
+	"FROM " NODES_JSON_UUIDS " t)) AND (? IS NULL OR CONCAT(a.ip, ':', "   \
+	"a.port) LIKE CONCAT('%', ?, "                                         \
+	"'%') OR CONCAT(a.ip_alias, ':', a.port) LIKE CONCAT('%', ?, '%') OR " \
+	"sa.notes LIKE CONCAT('%', ?, '%')) AND (? IS NULL OR a.ip = ?) AND "  \
+	"(? IS NULL OR a.port >= ?) AND (? IS NULL OR a.port <= ?) AND (? IS " \
+	"NULL OR (sa.uuid IS NOT NULL) = ?)"
+	/* STMT_LOCATION_LIST: search, search, limit, offset -> location row,
+	 * total; oldest first */
+	{"SELECT " NODES_LOCATION_COLS ", COUNT(*) OVER () FROM locations l "
+	 "WHERE " NODES_SEARCH_L " ORDER BY l.created, l.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_LOCATION_GET: uuid -> location row */
+	{"SELECT " NODES_LOCATION_COLS " FROM locations l WHERE l.uuid = ?", R},
+	/* STMT_LOCATION_INSERT: uuid, backup_configuration_uuid, name,
+	 * description, flag */
+	{"INSERT INTO locations (uuid, backup_configuration_uuid, name, "
+	 "description, flag) VALUES (?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_LOCATION_UPDATE: (sent, value) for backup_configuration_uuid,
+	 * name, description, flag; uuid */
+	{"UPDATE locations SET backup_configuration_uuid = IF(?, ?, "
+	 "backup_configuration_uuid), name = IF(?, ?, name), description = "
+	 "IF(?, ?, description), flag = IF(?, ?, flag) WHERE uuid = ?",
+	 0},
+	/* STMT_LOCATION_DELETE: uuid, uuid. 0 rows: it has nodes */
+	{"DELETE FROM locations WHERE uuid = ? AND NOT EXISTS (SELECT 1 FROM "
+	 "nodes WHERE location_uuid = ?)",
+	 0},
+	/* STMT_NODE_LIST: location_uuid x2 (NULL = any), search, search,
+	 * limit, offset -> node row, total; oldest first */
+	{"SELECT " NODES_NODE_COLS ", COUNT(*) OVER () FROM " NODES_JOIN
+	 " WHERE (? IS NULL OR n.location_uuid = ?) AND " NODES_SEARCH_N
+	 " ORDER BY n.created, n.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_NODE_GET: uuid -> node row */
+	{"SELECT " NODES_NODE_COLS " FROM " NODES_JOIN " WHERE n.uuid = ?", R},
+	/* STMT_NODE_INSERT: uuid, location_uuid, backup_configuration_uuid,
+	 * name, description, deployment_enabled, maintenance_enabled,
+	 * public_url, url, sftp_host, sftp_port, memory, disk, token_id,
+	 * token (sealed), location_uuid. 0 rows: no such location */
+	{"INSERT INTO nodes (uuid, location_uuid, backup_configuration_uuid, "
+	 "name, description, deployment_enabled, maintenance_enabled, "
+	 "public_url, url, sftp_host, sftp_port, memory, disk, token_id, "
+	 "token) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM "
+	 "locations WHERE uuid = ?",
+	 0},
+	/* STMT_NODE_UPDATE: (sent, value) for location_uuid,
+	 * backup_configuration_uuid, name, description, deployment_enabled,
+	 * maintenance_enabled, public_url, url, sftp_host, sftp_port, memory,
+	 * disk; uuid */
+	{"UPDATE nodes SET location_uuid = IF(?, ?, location_uuid), "
+	 "backup_configuration_uuid = IF(?, ?, backup_configuration_uuid), "
+	 "name = IF(?, ?, name), description = IF(?, ?, description), "
+	 "deployment_enabled = IF(?, ?, deployment_enabled), "
+	 "maintenance_enabled = IF(?, ?, maintenance_enabled), public_url = "
+	 "IF(?, ?, public_url), url = IF(?, ?, url), sftp_host = IF(?, ?, "
+	 "sftp_host), sftp_port = IF(?, ?, sftp_port), memory = IF(?, ?, "
+	 "memory), disk = IF(?, ?, disk) WHERE uuid = ?",
+	 0},
+	/* STMT_NODE_DELETE: uuid x3. 0 rows: a server is on or moves to it */
+	{"DELETE FROM nodes WHERE uuid = ? AND NOT EXISTS (SELECT 1 FROM "
+	 "servers WHERE node_uuid = ? OR destination_node_uuid = ?)",
+	 0},
+	/* STMT_NODE_TOKEN_SET: token_id, token (sealed), uuid */
+	{"UPDATE nodes SET token_id = ?, token = ? WHERE uuid = ?", 0},
+	/* STMT_NODE_DAEMON: uuid -> url, token (sealed) */
+	{"SELECT url, token FROM nodes WHERE uuid = ?", R},
+	/* STMT_NODE_LOCK: uuid -> uuid; serialises the allocation changes of
+	 * one node until the transaction ends */
+	{"SELECT uuid FROM nodes WHERE uuid = ? FOR UPDATE", 0},
+	/* STMT_ALLOC_LIST: NODES_ALLOC_MATCH arguments, limit, offset ->
+	 * uuid, server_uuid, ip, ip_alias, port, created, total; by address,
+	 * then port */
+	{"SELECT a.uuid, sa.server_uuid, a.ip, a.ip_alias, a.port, a.created, "
+	 "COUNT(*) OVER () FROM " NODES_ALLOC_JOIN " WHERE " NODES_ALLOC_MATCH
+	 " ORDER BY IS_IPV6(a.ip), INET6_ATON(a.ip), a.port, a.uuid LIMIT ? "
+	 "OFFSET ?",
+	 R},
+	/* STMT_ALLOC_IPS: node_uuid -> the distinct addresses, in order */
+	{"SELECT ip FROM node_allocations WHERE node_uuid = ? GROUP BY ip "
+	 "ORDER BY IS_IPV6(ip), INET6_ATON(ip)",
+	 R},
+	/* STMT_ALLOC_MATCH: NODES_ALLOC_MATCH arguments -> uuid, port,
+	 * assigned, ip; by port, then uuid */
+	{"SELECT a.uuid, a.port, sa.uuid IS NOT NULL, a.ip "
+	 "FROM " NODES_ALLOC_JOIN " WHERE " NODES_ALLOC_MATCH
+	 " ORDER BY a.port, a.uuid",
+	 0},
+	/* STMT_ALLOC_INSERT: node_uuid, ip, ip_alias, JSON [[uuid, port],
+	 * ...]. An address and port the node has already is skipped */
+	{"INSERT IGNORE INTO node_allocations (uuid, node_uuid, ip, ip_alias, "
+	 "port) SELECT j.u, ?, ?, ?, j.p FROM JSON_TABLE(?, '$[*]' COLUMNS (u "
+	 "CHAR(36) PATH '$[0]', p INT PATH '$[1]')) j",
+	 0},
+	/* STMT_ALLOC_AT_IP: node_uuid, ip -> port, uuid */
+	{"SELECT port, uuid FROM node_allocations WHERE node_uuid = ? AND ip = "
+	 "?",
+	 0},
+	/* STMT_ALLOC_MOVE: JSON [uuid, ...], ip, (sent, value) of ip_alias,
+	 * node_uuid */
+	{"UPDATE node_allocations a JOIN " NODES_JSON_UUIDS
+	 " t ON t.u = a.uuid SET a.ip = ?, a.ip_alias = IF(?, ?, a.ip_alias) "
+	 "WHERE a.node_uuid = ?",
+	 0},
+	/* STMT_ALLOC_DELETE: JSON [uuid, ...], node_uuid */
+	{"DELETE a FROM node_allocations a JOIN " NODES_JSON_UUIDS
+	 " t ON t.u = a.uuid WHERE a.node_uuid = ?",
+	 0},
 
 	/* -- group nests -- */
 	/* STMT_NEST_INSERT: uuid, author, name, description */
@@ -544,8 +682,6 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	 R},
 
 	/* -- group servers -- */
-	/* STMT_NODE_DAEMON: uuid -> url, sealed token */
-	{"SELECT url, token FROM nodes WHERE uuid = ?", R},
 	/* STMT_SERVER_ACTIVITY_INSERT: server_uuid, user_uuid,
 	 * impersonator_uuid, api_key_uuid, event, ip, data */
 	{"INSERT INTO server_activities (server_uuid, user_uuid, "

@@ -29,6 +29,9 @@ static const struct route_group *const groups[] = {
 	&handler_admin_roles_group, /* /api/admin/roles */
 
 	/* -- group nodes -- */
+	&handler_admin_locations_group,	  /* /api/admin/locations */
+	&handler_admin_nodes_group,	  /* /api/admin/nodes */
+	&handler_admin_allocations_group, /* .../nodes/{node}/allocations */
 
 	/* -- group nests -- */
 	&handler_admin_nests_group,    /* /api/admin/nests, nests/eggs */

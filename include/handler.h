@@ -27,6 +27,12 @@ extern const struct route_group handler_admin_users_group;
 extern const struct route_group handler_admin_roles_group;
 
 /* -- group nodes -- */
+/* handler_admin_locations.c: /api/admin/locations */
+extern const struct route_group handler_admin_locations_group;
+/* handler_admin_nodes.c: /api/admin/nodes, tokens */
+extern const struct route_group handler_admin_nodes_group;
+/* handler_admin_allocations.c: /api/admin/nodes/{node}/allocations */
+extern const struct route_group handler_admin_allocations_group;
 
 /* -- group nests -- */
 /* handler_admin_nests.c: /api/admin/nests, /api/admin/nests/eggs */
