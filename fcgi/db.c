@@ -17,7 +17,7 @@
 #include "db.h"
 #include "log.h"
 
-#define DB_MAX_ARGS 32
+#define DB_MAX_ARGS 64
 
 /* MYSQL_BIND's is_null/error type: my_bool in MariaDB, bool in MySQL 8. */
 #ifdef MARIADB_BASE_VERSION

@@ -7,6 +7,8 @@
 #include "autoconf.h"
 
 #include "db_stmt.h"
+#include "nest.h"
+#include "node.h"
 #include "server.h"
 #include "user.h"
 
@@ -23,6 +25,25 @@
 #define SUBUSER_COLS                                                           \
 	"u.uuid, u.username, u.totp_enabled, u.created, su.permissions, "      \
 	"su.ignored_files, su.created"
+/* PATCH /api/admin/servers/{server}: (sent, value) per column, in the
+ * order of handle_update() */
+#define SERVER_PATCH_SET                                                       \
+	"owner_uuid = IF(?, ?, owner_uuid), egg_uuid = IF(?, ?, "              \
+	"egg_uuid), suspended = IF(?, ?, suspended), external_id = IF(?, "     \
+	"?, external_id), name = IF(?, ?, name), description = IF(?, ?, "      \
+	"description), pinned_cpus = IF(?, ?, pinned_cpus), "                  \
+	"startup = IF(?, ?, startup), image = IF(?, ?, image), "               \
+	"auto_kill = IF(?, ?, auto_kill), timezone = IF(?, ?, timezone), "     \
+	"hugepages_passthrough_enabled = IF(?, ?, "                            \
+	"hugepages_passthrough_enabled), kvm_passthrough_enabled = IF(?, "     \
+	"?, kvm_passthrough_enabled), cpu = IF(?, ?, cpu), "                   \
+	"memory = IF(?, ?, memory), memory_overhead = IF(?, ?, "               \
+	"memory_overhead), swap = IF(?, ?, swap), disk = IF(?, ?, disk), "     \
+	"io_weight = IF(?, ?, io_weight), allocation_limit = IF(?, ?, "        \
+	"allocation_limit), database_limit = IF(?, ?, database_limit), "       \
+	"backup_limit = IF(?, ?, backup_limit), schedule_limit = IF(?, "       \
+	"?, schedule_limit), auto_start_behavior = IF(?, UPPER(?), "           \
+	"auto_start_behavior)"
 #define SERVER_SEARCH                                                          \
 	"(? IS NULL OR s.name LIKE CONCAT('%', ?, '%') OR o.username LIKE "    \
 	"CONCAT('%', ?, '%') OR o.email LIKE CONCAT('%', ?, '%'))"
@@ -720,4 +741,71 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	/* STMT_USER_BY_EMAIL: email (case-insensitive) -> uuid, username,
 	 * email */
 	{"SELECT uuid, username, email FROM users WHERE email = ?", 0},
+	/* STMT_ADMIN_SERVER_LIST: search, search, limit, offset */
+	{"SELECT " ADMIN_SERVER_COLS
+	 ", COUNT(*) OVER () FROM " ADMIN_SERVER_JOIN
+	 " WHERE (? IS NULL OR s.name LIKE CONCAT('%', ?, '%')) ORDER BY "
+	 "s.created, s.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_ADMIN_SERVER_BY_UUID: uuid */
+	{"SELECT " ADMIN_SERVER_COLS " FROM " ADMIN_SERVER_JOIN
+	 " WHERE s.uuid = ?",
+	 R},
+	/* STMT_ADMIN_SERVER_BY_SHORT: uuid_short */
+	{"SELECT " ADMIN_SERVER_COLS " FROM " ADMIN_SERVER_JOIN
+	 " WHERE s.uuid_short = ?",
+	 R},
+	/* STMT_ADMIN_SERVER_BY_EXTERNAL: external_id (one of them) */
+	{"SELECT " ADMIN_SERVER_COLS " FROM " ADMIN_SERVER_JOIN
+	 " WHERE s.external_id = ? LIMIT 1",
+	 R},
+	/* STMT_SERVER_EGG_VARIABLES: server (or NULL), egg -> v.uuid,
+	 * env_variable, default_value, rules, the server's value */
+	{"SELECT v.uuid, v.env_variable, v.default_value, v.rules, sv.value "
+	 "FROM nest_egg_variables v LEFT JOIN server_variables sv ON "
+	 "sv.variable_uuid = v.uuid AND sv.server_uuid = ? WHERE v.egg_uuid = "
+	 "? ORDER BY v.order_, v.created, v.uuid",
+	 0},
+	/* STMT_SERVER_VARIABLE_UPSERT: server, variable, value */
+	{"INSERT INTO server_variables (server_uuid, variable_uuid, value) "
+	 "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)",
+	 0},
+	/* STMT_SERVER_VARIABLE_LIST: server -> ServerVariable columns */
+	{"SELECT v.name, v.name_translations, v.description, "
+	 "v.description_translations, v.env_variable, v.default_value, "
+	 "sv.value, v.user_editable, v.secret, v.rules, COALESCE(sv.created, "
+	 "UTC_TIMESTAMP(6)) FROM servers s JOIN nest_egg_variables v ON "
+	 "v.egg_uuid = s.egg_uuid LEFT JOIN server_variables sv ON "
+	 "sv.variable_uuid = v.uuid AND sv.server_uuid = s.uuid WHERE s.uuid "
+	 "= ? ORDER BY v.order_, v.created, v.uuid",
+	 R},
+	/* STMT_SERVER_RELATIONS: node, owner, egg -> 1/0 each */
+	{"SELECT (SELECT COUNT(*) FROM nodes WHERE uuid = ?), (SELECT COUNT(*) "
+	 "FROM users WHERE uuid = ?), (SELECT COUNT(*) FROM nest_eggs WHERE "
+	 "uuid = ?)",
+	 0},
+	/* STMT_NODE_ALLOCATION_STATE: allocation, node -> servers using it */
+	{"SELECT (SELECT COUNT(*) FROM server_allocations x WHERE "
+	 "x.allocation_uuid = a.uuid) FROM node_allocations a WHERE a.uuid = "
+	 "? AND a.node_uuid = ?",
+	 0},
+	/* STMT_ADMIN_SERVER_INSERT: 25 values, see insert_server() */
+	{"INSERT INTO servers (uuid, uuid_short, external_id, node_uuid, "
+	 "owner_uuid, egg_uuid, name, description, status, cpu, memory, "
+	 "memory_overhead, swap, disk, io_weight, pinned_cpus, startup, image, "
+	 "timezone, hugepages_passthrough_enabled, kvm_passthrough_enabled, "
+	 "allocation_limit, database_limit, backup_limit, schedule_limit) "
+	 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, IF(?, 'INSTALLING', NULL), ?, ?, ?, "
+	 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	 0},
+	/* STMT_SERVER_ALLOCATION_INSERT: uuid, server, node allocation */
+	{"INSERT INTO server_allocations (uuid, server_uuid, allocation_uuid) "
+	 "VALUES (?, ?, ?)",
+	 0},
+	/* STMT_ADMIN_SERVER_SET_PRIMARY: server allocation, server */
+	{"UPDATE servers SET allocation_uuid = ? WHERE uuid = ?", 0},
+	/* STMT_ADMIN_SERVER_DELETE: uuid */
+	{"DELETE FROM servers WHERE uuid = ?", 0},
+	/* STMT_ADMIN_SERVER_UPDATE: (sent, value) per column, then uuid */
+	{"UPDATE servers SET " SERVER_PATCH_SET " WHERE uuid = ?", 0},
 };

@@ -72,22 +72,11 @@ target_read(struct req *req, const struct db_res *res, size_t row,
 	t->external_id = ext != NULL ? arena_strdup(&req->arena, ext) : NULL;
 }
 
-/* AdminUser (contract 3.3): FullUser with external_id after uuid. */
+/* AdminUser (contract 3.3). */
 static struct json_object *
 target_json(struct req *req, const struct target *t)
 {
-	struct json_object *full, *o = json_object_new_object();
-
-	full = user_full_json(
-		&t->u, user_requires_two_factor(&t->u, tfa_requirement(req)));
-	json_object_object_foreach(full, key, val)
-	{
-		ADD(o, key, json_object_get(val));
-		if (strcmp(key, "uuid") == 0)
-			ADD(o, "external_id", json_str_or_null(t->external_id));
-	}
-	json_object_put(full);
-	return o;
+	return user_admin_json(&t->u, t->external_id, tfa_requirement(req));
 }
 
 static struct json_object *

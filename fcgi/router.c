@@ -45,6 +45,7 @@ static const struct route_group *const groups[] = {
 
 	/* -- group servers -- */
 	&handler_subusers_group,
+	&handler_admin_servers_group, /* /api/admin/servers */
 
 #ifdef PANEL_TEST_ROUTES
 	&handler_test_group,

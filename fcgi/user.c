@@ -352,6 +352,24 @@ user_full_json(const struct user_row *u, bool require_two_factor)
 }
 
 struct json_object *
+user_admin_json(const struct user_row *u, const char *external_id,
+		const char *tfa_setting)
+{
+	struct json_object *full, *o = json_object_new_object();
+
+	full = user_full_json(u, user_requires_two_factor(u, tfa_setting));
+	json_object_object_foreach(full, key, val)
+	{
+		json_object_object_add(o, key, json_object_get(val));
+		if (strcmp(key, "uuid") == 0)
+			json_object_object_add(o, "external_id",
+					       json_str_or_null(external_id));
+	}
+	json_object_put(full);
+	return o;
+}
+
+struct json_object *
 user_public_json(const struct user_row *u)
 {
 	struct json_object *o = json_object_new_object();

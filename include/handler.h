@@ -53,6 +53,8 @@ extern const struct route_group handler_snippets_group;
 /* -- group servers -- */
 /* handler_subusers.c: /api/client/servers/{server}/subusers */
 extern const struct route_group handler_subusers_group;
+/* handler_admin_servers.c: /api/admin/servers */
+extern const struct route_group handler_admin_servers_group;
 
 #ifdef PANEL_TEST_ROUTES
 /* handler_test.c: /api/test/... (only with --enable-test-routes) */

@@ -40,6 +40,32 @@ struct json_object;
 	"server_subusers su ON su.server_uuid = s.uuid AND su.user_uuid = ?"
 #define SERVER_NCOLS 47
 
+/*
+ * The AdminServer row (contract 3.11) of the admin routes: the server's
+ * own columns, then its node (NODES_NODE_COLS, node.h), owner (USER_COLS
+ * and external_id), egg (EGG_COLS, nest.h) and nest; column names in
+ * handler_admin_servers.c.
+ */
+#define ADMIN_SERVER_COLS                                                      \
+	"s.uuid, s.uuid_short, s.external_id, " SERVER_ALLOCATION_COLS         \
+	", LOWER(s.status), s.suspended, s.destination_node_uuid IS NOT "      \
+	"NULL, s.name, s.description, s.cpu, s.memory, s.memory_overhead, "    \
+	"s.swap, s.disk, s.io_weight, s.pinned_cpus, s.allocation_limit, "     \
+	"s.database_limit, s.backup_limit, s.schedule_limit, s.startup, "      \
+	"s.image, s.auto_kill, LOWER(s.auto_start_behavior), s.timezone, "     \
+	"s.hugepages_passthrough_enabled, s.kvm_passthrough_enabled, "         \
+	"s.created, s.node_uuid, s.owner_uuid, s.egg_uuid, " NODES_NODE_COLS   \
+	", " USER_COLS ", u.external_id, " EGG_COLS ", nt.uuid, nt.name, "     \
+	"nt.description, nt.author, nt.created"
+#define ADMIN_SERVER_NCOLS (36 + NODE_NCOLS + USER_NCOLS + 1 + EGG_NCOLS + 5)
+#define ADMIN_SERVER_JOIN                                                      \
+	"servers s JOIN nodes n ON n.uuid = s.node_uuid JOIN locations l ON "  \
+	"l.uuid = n.location_uuid JOIN users u ON u.uuid = s.owner_uuid LEFT " \
+	"JOIN roles r ON r.uuid = u.role_uuid JOIN nest_eggs e ON e.uuid = "   \
+	"s.egg_uuid JOIN nests nt ON nt.uuid = e.nest_uuid LEFT JOIN "         \
+	"server_allocations sa ON sa.uuid = s.allocation_uuid LEFT JOIN "      \
+	"node_allocations na ON na.uuid = sa.allocation_uuid"
+
 /* A server row the gate found, with the caller's relation to it. */
 struct server {
 	const char *uuid, *owner_uuid, *node_uuid, *status;

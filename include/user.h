@@ -61,6 +61,11 @@ bool user_requires_two_factor(const struct user_row *u, const char *setting);
 struct json_object *user_full_json(const struct user_row *u,
 				   bool require_two_factor);
 struct json_object *user_public_json(const struct user_row *u);
+/* AdminUser (contract 3.3): FullUser with external_id after uuid; the
+ * two-factor requirement from the setting app::two_factor_requirement. */
+struct json_object *user_admin_json(const struct user_row *u,
+				    const char *external_id,
+				    const char *tfa_setting);
 /* A JSON array column (permission lists, allowed_ips) parsed, owned by the
  * request; an empty array when the text is not one. */
 struct json_object *user_json_array(struct req *req, const char *text);
