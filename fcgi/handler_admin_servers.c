@@ -410,18 +410,7 @@ admin_server_json(struct req *req, const struct db_res *res, size_t row)
 	ADD(o, "limits", x);
 	ADD(o, "pinned_cpus",
 	    server_stored_json(db_cell(res, row, A_PINNED_CPUS), true));
-	x = json_object_new_object();
-	ADD(x, "allocations", num(res, row, A_ALLOCATION_LIMIT));
-	ADD(x, "databases", num(res, row, A_DATABASE_LIMIT));
-	ADD(x, "backups", num(res, row, A_BACKUP_LIMIT));
-	ADD(x, "schedules", num(res, row, A_SCHEDULE_LIMIT));
-	ADD(o, "feature_limits", x);
-	ADD(o, "startup", str(res, row, A_STARTUP));
-	ADD(o, "image", str(res, row, A_IMAGE));
-	ADD(o, "auto_kill",
-	    server_stored_json(db_cell(res, row, A_AUTO_KILL), false));
-	ADD(o, "auto_start_behavior", str(res, row, A_AUTO_START));
-	ADD(o, "timezone", str(res, row, A_TIMEZONE));
+	server_add_runtime(o, res, row, A_ALLOCATION_LIMIT, A_STARTUP);
 	ADD(o, "hugepages_passthrough_enabled", flag(res, row, A_HUGEPAGES));
 	ADD(o, "kvm_passthrough_enabled", flag(res, row, A_KVM));
 	ADD(o, "created", json_ts_or_null(db_cell(res, row, A_CREATED)));

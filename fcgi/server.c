@@ -242,20 +242,28 @@ server_client_json(struct req *req, const struct db_res *res, size_t row)
 	ADD(x, "swap", num(res, row, C_SWAP));
 	ADD(x, "disk", num(res, row, C_DISK));
 	ADD(o, "limits", x);
-	x = json_object_new_object();
-	ADD(x, "allocations", num(res, row, C_ALLOCATION_LIMIT));
-	ADD(x, "databases", num(res, row, C_DATABASE_LIMIT));
-	ADD(x, "backups", num(res, row, C_BACKUP_LIMIT));
-	ADD(x, "schedules", num(res, row, C_SCHEDULE_LIMIT));
-	ADD(o, "feature_limits", x);
-	ADD(o, "startup", str(res, row, C_STARTUP));
-	ADD(o, "image", str(res, row, C_IMAGE));
-	ADD(o, "auto_kill",
-	    stored_json(cell(res, row, C_AUTO_KILL), json_type_object));
-	ADD(o, "auto_start_behavior", str(res, row, C_AUTO_START));
-	ADD(o, "timezone", str(res, row, C_TIMEZONE));
+	server_add_runtime(o, res, row, C_ALLOCATION_LIMIT, C_STARTUP);
 	ADD(o, "created", json_ts_or_null(cell(res, row, C_CREATED)));
 	return o;
+}
+
+void
+server_add_runtime(struct json_object *o, const struct db_res *res, size_t row,
+		   size_t limits, size_t startup)
+{
+	struct json_object *x = json_object_new_object();
+
+	ADD(x, "allocations", num(res, row, limits));
+	ADD(x, "databases", num(res, row, limits + 1));
+	ADD(x, "backups", num(res, row, limits + 2));
+	ADD(x, "schedules", num(res, row, limits + 3));
+	ADD(o, "feature_limits", x);
+	ADD(o, "startup", str(res, row, startup));
+	ADD(o, "image", str(res, row, startup + 1));
+	ADD(o, "auto_kill",
+	    stored_json(cell(res, row, startup + 2), json_type_object));
+	ADD(o, "auto_start_behavior", str(res, row, startup + 3));
+	ADD(o, "timezone", str(res, row, startup + 4));
 }
 
 bool

@@ -82,6 +82,11 @@ struct server {
  * SERVER_ALLOCATION_COLS, or NULL (JSON null) when the server has none. */
 struct json_object *server_allocation_json(const struct db_res *res, size_t row,
 					   size_t col);
+/* Adds feature_limits (from the four columns allocation, database,
+ * backup, schedule limit at col limits), then startup, image, auto_kill,
+ * auto_start_behavior and timezone (five columns at col startup) to o. */
+void server_add_runtime(struct json_object *o, const struct db_res *res,
+			size_t row, size_t limits, size_t startup);
 /* A stored JSON array (array true) or object, else an empty one; new. */
 struct json_object *server_stored_json(const char *text, bool array);
 
