@@ -642,6 +642,47 @@ row("PATCH", ALLOCS, "admin", ["nodes.read", "nodes.allocations"],
 row("DELETE", ALLOCS, "admin", ["nodes.read", "nodes.allocations"],
     lambda w, who: (f"{NODES}/{new_node(w, 25565)}/allocations",
                     {"selector": {"type": "all"}}, 200), ok_body={"deleted": 1, "skipped": 0})
+ASRV = "/api/admin/servers"
+
+
+def new_server(w, **extra):
+    """A server of the owner on the fake daemon's node (no daemon call)."""
+    return fixtures.server(w["fx"], DB, w["owner"].uuid, w["node"], w["egg"], f"mx-srv-{n()}",
+                           **extra)
+
+
+def server_body(w):
+    return {"node_uuid": w["node"], "owner_uuid": w["owner"].uuid, "egg_uuid": w["egg"],
+            "allocation_uuids": [], "start_on_completion": False, "skip_installer": True,
+            "name": f"mx-new-srv-{n()}",
+            "limits": {"cpu": 100, "memory": 1024, "memory_overhead": 0, "swap": 0,
+                       "disk": 1024},
+            "pinned_cpus": [], "startup": "java -jar server.jar", "image": "ghcr.io/x:21",
+            "hugepages_passthrough_enabled": False, "kvm_passthrough_enabled": False,
+            "feature_limits": {"allocations": 0, "databases": 0, "backups": 0, "schedules": 0},
+            "variables": []}
+
+
+def last_segment(w, path):
+    return "/api/servers/" + path.rsplit("/", 1)[1]
+
+
+row("GET", ASRV, "admin", ["servers.read"], fixed(ASRV), ["servers"])
+row("POST", ASRV, "admin", ["servers.create"], lambda w, who: (ASRV, server_body(w), 200),
+    ["server"], daemon=[("POST", "/api/servers")])
+row("GET", ASRV + "/external/{external_id}", "admin", ["servers.read"],
+    lambda w, who: (f"{ASRV}/external/mx-sext-{(e := n())}",
+                    new_server(w, external_id=f"mx-sext-{e}") and None, 200), ["server"])
+row("GET", ASRV + "/{server}", "admin", ["servers.read"], fixed(ASRV + "/{srv}"), ["server"])
+row("PATCH", ASRV + "/{server}", "admin", ["servers.read", "servers.update"],
+    lambda w, who: (f"{ASRV}/{new_server(w)}", {"description": "patched"}, 200), [])
+row("DELETE", ASRV + "/{server}", "admin", ["servers.read", "servers.delete"],
+    lambda w, who: (f"{ASRV}/{new_server(w)}", {"force": False, "delete_backups": False}, 200),
+    [], daemon=[("DELETE", last_segment)])
+row("GET", ASRV + "/{server}/variables", "admin", ["servers.read", "servers.variables"],
+    fixed(ASRV + "/{srv}/variables"), ["variables"])
+row("PUT", ASRV + "/{server}/variables", "admin", ["servers.read", "servers.variables"],
+    fixed(ASRV + "/{srv}/variables", {"variables": []}), [])
 row("GET", "/api/admin/settings", "admin", ["settings.read"], fixed("/api/admin/settings"),
     ["settings"])
 row("PUT", "/api/admin/settings", "admin", ["settings.update"],
