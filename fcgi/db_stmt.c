@@ -44,6 +44,9 @@
 	"backup_limit = IF(?, ?, backup_limit), schedule_limit = IF(?, "       \
 	"?, schedule_limit), auto_start_behavior = IF(?, UPPER(?), "           \
 	"auto_start_behavior)"
+#define EGG_NAME_SEARCH                                                        \
+	"(? IS NULL OR e.name COLLATE utf8mb4_unicode_ci LIKE CONCAT('%', ?, " \
+	"'%'))"
 #define SERVER_SEARCH                                                          \
 	"(? IS NULL OR s.name LIKE CONCAT('%', ?, '%') OR o.username LIKE "    \
 	"CONCAT('%', ?, '%') OR o.email LIKE CONCAT('%', ?, '%'))"
@@ -808,4 +811,17 @@ const struct stmt_def stmt_defs[STMT__MAX] = {
 	{"DELETE FROM servers WHERE uuid = ?", 0},
 	/* STMT_ADMIN_SERVER_UPDATE: (sent, value) per column, then uuid */
 	{"UPDATE servers SET " SERVER_PATCH_SET " WHERE uuid = ?", 0},
+	/* STMT_CLIENT_EGGS_MINE: user, user, search x2, limit, offset: the
+	 * eggs of the servers the user owns or is a subuser of */
+	{"SELECT " SERVER_EGG_COLS ", COUNT(*) OVER () FROM nest_eggs e WHERE "
+	 "EXISTS (SELECT 1 FROM servers s LEFT JOIN server_subusers su ON "
+	 "su.server_uuid = s.uuid AND su.user_uuid = ? WHERE s.egg_uuid = "
+	 "e.uuid AND (s.owner_uuid = ? OR su.user_uuid IS NOT NULL)) "
+	 "AND " EGG_NAME_SEARCH " ORDER BY e.created, e.uuid LIMIT ? OFFSET ?",
+	 R},
+	/* STMT_CLIENT_EGGS_ALL: search x2, limit, offset: every egg in use */
+	{"SELECT " SERVER_EGG_COLS ", COUNT(*) OVER () FROM nest_eggs e WHERE "
+	 "EXISTS (SELECT 1 FROM servers s WHERE s.egg_uuid = e.uuid) "
+	 "AND " EGG_NAME_SEARCH " ORDER BY e.created, e.uuid LIMIT ? OFFSET ?",
+	 R},
 };

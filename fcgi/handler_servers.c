@@ -62,6 +62,37 @@ handle_list(struct req *req)
 		    args, 8, "servers", server_client_json);
 }
 
+static struct json_object *
+egg_row(struct req *req, const struct db_res *res, size_t row)
+{
+	return server_egg_json(req, res, row, 0);
+}
+
+/*
+ * GET /api/client/servers/eggs (contract-extra 3.3): the distinct eggs of
+ * the servers the caller owns or is a subuser of (of every server for one
+ * who may see all); pagination, then servers.read. Search on the name.
+ */
+static void
+handle_eggs(struct req *req)
+{
+	struct db_arg args[6], *a = args;
+	bool all = server_sees_all(req);
+	struct page pg;
+
+	if (!page_parse(req, &pg) || !gate_user_permission(req, "servers.read"))
+		return;
+	if (!all) {
+		*a++ = DB_STR(req->principal->user.uuid);
+		*a++ = DB_STR(req->principal->user.uuid);
+	}
+	*a++ = DB_STR_OR_NULL(pg.search);
+	*a++ = DB_STR_OR_NULL(pg.search);
+	page_answer(req, &pg,
+		    all ? STMT_CLIENT_EGGS_ALL : STMT_CLIENT_EGGS_MINE, args,
+		    (size_t)(a - args) + 2, "nest_eggs", egg_row);
+}
+
 /* GET /api/client/servers/{server}: the server gate without its state
  * checks, no permission. */
 static void
@@ -147,6 +178,8 @@ handle_power(struct req *req)
 static const struct route routes[] = {
 	{"GET", "/api/client/servers", GATE_CLIENT, NULL, BODY_NONE, NULL, 0,
 	 handle_list, 0},
+	{"GET", "/api/client/servers/eggs", GATE_CLIENT, NULL, BODY_NONE, NULL,
+	 0, handle_eggs, 0},
 	{"GET", "/api/client/servers/{server}", GATE_CLIENT, NULL, BODY_NONE,
 	 NULL, 0, handle_get, 0},
 	{"POST", "/api/client/servers/{server}/power", GATE_CLIENT, NULL,

@@ -163,6 +163,28 @@ server_allocation_json(const struct db_res *res, size_t row, size_t col)
 }
 
 struct json_object *
+server_egg_json(struct req *req, const struct db_res *res, size_t row,
+		size_t col)
+{
+	struct json_object *x = json_object_new_object();
+
+	(void)req;
+	ADD(x, "uuid", str(res, row, col));
+	ADD(x, "name", str(res, row, col + 1));
+	ADD(x, "description", str(res, row, col + 2));
+	ADD(x, "startup_commands",
+	    stored_json(cell(res, row, col + 3), json_type_object));
+	ADD(x, "separate_port",
+	    json_object_new_boolean(truth(res, row, col + 4)));
+	ADD(x, "features",
+	    stored_json(cell(res, row, col + 5), json_type_array));
+	ADD(x, "docker_images",
+	    stored_json(cell(res, row, col + 6), json_type_object));
+	ADD(x, "created", json_ts_or_null(cell(res, row, col + 7)));
+	return x;
+}
+
+struct json_object *
 server_stored_json(const char *text, bool array)
 {
 	return stored_json(text, array ? json_type_array : json_type_object);
@@ -181,21 +203,7 @@ server_client_json(struct req *req, const struct db_res *res, size_t row)
 	ADD(o, "uuid", str(res, row, C_UUID));
 	ADD(o, "uuid_short", json_object_new_string(shortid));
 	ADD(o, "allocation", server_allocation_json(res, row, C_ALLOC_UUID));
-	x = json_object_new_object();
-	ADD(x, "uuid", str(res, row, C_EGG_UUID));
-	ADD(x, "name", str(res, row, C_EGG_NAME));
-	ADD(x, "description", str(res, row, C_EGG_DESCRIPTION));
-	ADD(x, "startup_commands",
-	    stored_json(cell(res, row, C_EGG_STARTUP_COMMANDS),
-			json_type_object));
-	ADD(x, "separate_port",
-	    json_object_new_boolean(truth(res, row, C_EGG_SEPARATE_PORT)));
-	ADD(x, "features",
-	    stored_json(cell(res, row, C_EGG_FEATURES), json_type_array));
-	ADD(x, "docker_images",
-	    stored_json(cell(res, row, C_EGG_DOCKER_IMAGES), json_type_object));
-	ADD(x, "created", json_ts_or_null(cell(res, row, C_EGG_CREATED)));
-	ADD(o, "egg", x);
+	ADD(o, "egg", server_egg_json(req, res, row, C_EGG_UUID));
 	x = json_object_new_object();
 	ADD(x, "allocation_self_assign_enabled", json_object_new_boolean(0));
 	ADD(x, "allocation_self_assign_require_primary",

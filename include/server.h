@@ -22,10 +22,8 @@ struct json_object;
 #define SERVER_ALLOCATION_COLS                                                 \
 	"sa.uuid, na.ip, na.ip_alias, na.port, sa.notes, sa.created"
 #define SERVER_COLS                                                            \
-	"s.uuid, s.uuid_short, " SERVER_ALLOCATION_COLS ", e.uuid, e.name, "   \
-	"e.description, "                                                      \
-	"e.startup_commands, e.separate_port, e.features, e.docker_images, "   \
-	"e.created, LOWER(s.status), s.owner_uuid, s.suspended, "              \
+	"s.uuid, s.uuid_short, " SERVER_ALLOCATION_COLS ", " SERVER_EGG_COLS   \
+	", LOWER(s.status), s.owner_uuid, s.suspended, "                       \
 	"s.destination_node_uuid IS NOT NULL, l.uuid, l.name, l.flag, "        \
 	"n.uuid, n.name, n.maintenance_enabled, n.sftp_host, n.public_url, "   \
 	"n.url, n.sftp_port, s.name, s.description, s.cpu, s.memory, s.swap, " \
@@ -87,6 +85,13 @@ struct json_object *server_allocation_json(const struct db_res *res, size_t row,
  * auto_start_behavior and timezone (five columns at col startup) to o. */
 void server_add_runtime(struct json_object *o, const struct db_res *res,
 			size_t row, size_t limits, size_t startup);
+/* The client Egg object (contract 3.10) of the eight columns at col:
+ * SERVER_EGG_COLS. */
+#define SERVER_EGG_COLS                                                        \
+	"e.uuid, e.name, e.description, e.startup_commands, e.separate_port, " \
+	"e.features, e.docker_images, e.created"
+struct json_object *server_egg_json(struct req *req, const struct db_res *res,
+				    size_t row, size_t col);
 /* A stored JSON array (array true) or object, else an empty one; new. */
 struct json_object *server_stored_json(const char *text, bool array);
 

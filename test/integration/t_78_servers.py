@@ -160,3 +160,27 @@ def one_server_through_the_gate(ctx):
     for bad in ("zzzzzzzz", "abc", w["s1"][:35] + "g", w["s1"] + "0", "%2e%2e",
                 "00000000-0000-0000-0000-000000000000", "7fffffff"):
         expect_error(a.s("GET", one + bad), 404, "server not found")
+
+
+@test
+def eggs_of_the_visible_servers(ctx):
+    w = world(ctx)
+    eggs = "/api/client/servers/eggs"
+
+    def names(who, query=""):
+        r = w[who].s("GET", eggs + query)
+        eq(r.status, 200, repr(r))
+        return [e["name"] for e in r.json()["nest_eggs"]["data"]]
+
+    eq(names("a"), ["Paper"], "owner: the eggs of its servers, once")
+    eq(names("b"), ["Paper"], "subuser")
+    eq(names("d"), ["Paper"], "a role with admin servers.read sees all")
+    eq(names("e"), [], "admin flag, role without servers.read, no servers")
+    eq(names("a", "?search=PAP"), ["Paper"], "search on the name")
+    eq(names("a", "?search=nothing"), [], "no match")
+    e = w["a"].s("GET", eggs).json()["nest_eggs"]["data"][0]
+    eq(list(e), ["uuid", "name", "description", "startup_commands", "separate_port",
+                 "features", "docker_images", "created"], "the client Egg object")
+    _, key = w["a"].create("eggs-no-read", user=["activity.read"])
+    expect_error(w["a"].k(key, "GET", eggs), 403,
+                 "you do not have permission to perform this action: servers.read")
