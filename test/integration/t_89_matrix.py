@@ -457,6 +457,8 @@ row("DELETE", SNIP + "/{command_snippet}", "client", ["command-snippets.delete"]
 row("POST", SNIP + "/{command_snippet}/duplicate", "client", ["command-snippets.create"],
     lambda w, who: (f"{SNIP}/{new_snippet(w, who.user.uuid)}/duplicate",
                     {"name": f"mx-d-{n()}"}, 200), ["command_snippet"])
+row("GET", "/api/client/servers/eggs", "client", ["servers.read"],
+    fixed("/api/client/servers/eggs"), ["nest_eggs"])
 row("GET", "/api/client/servers/eggs/{egg}/command-snippets", "client", ["servers.read"],
     fixed("/api/client/servers/eggs/{egg}/command-snippets"), ["command_snippets"])
 
