@@ -604,7 +604,7 @@ pcre_to_ere(const char *p, size_t n, bool extended, struct sbuf *out,
 {
 	struct rx_size z;
 	size_t i = 0, k;
-	bool ok = true;
+	bool ok = true, item = false; /* item: a quantifier may follow */
 
 	memset(&z, 0, sizeof(z));
 	while (i < n && ok) {
@@ -616,10 +616,16 @@ pcre_to_ere(const char *p, size_t n, bool extended, struct sbuf *out,
 		} else if (extended && c == '#') {
 			while (i < n && p[i] != '\n')
 				i++;
+		} else if ((c == '*' || c == '+' || c == '?' || k > 0) &&
+			   !item) {
+			return false; /* nothing to repeat: PCRE refuses it too,
+					 and regcomp can take minutes on it */
 		} else if (c == '\\') {
 			ok = escape(p, n, &i, out) && rx_atom(&z, 1);
+			item = true;
 		} else if (c == '[') {
 			ok = bracket(p, n, &i, out, a) && rx_atom(&z, 1);
+			item = true;
 		} else if (c == '(') {
 			if (i + 1 < n && p[i + 1] == '?' &&
 			    (i + 2 >= n || p[i + 2] != ':'))
@@ -627,25 +633,30 @@ pcre_to_ere(const char *p, size_t n, bool extended, struct sbuf *out,
 			putc1(out, '(');
 			i += i + 1 < n && p[i + 1] == '?' ? 3 : 1;
 			ok = rx_open(&z);
+			item = false;
 		} else if (c == ')') {
 			putc1(out, c);
 			i++;
 			ok = rx_close(&z);
+			item = true;
 		} else if (c == '*' || c == '+' || c == '?') {
 			putc1(out, c);
 			i++;
 			skip_greed(p, n, &i);
+			item = false;
 		} else if (k > 0) {
 			ok = rx_count(&z, p + i);
 			while (k-- > 0)
 				putc1(out, p[i++]);
 			skip_greed(p, n, &i);
+			item = false;
 		} else {
 			if (c == '{')
 				putc1(out, '\\');
 			putc1(out, c);
 			i++;
 			ok = c == '|' || rx_atom(&z, 1);
+			item = c != '|';
 		}
 	}
 	return ok;

@@ -13,7 +13,7 @@ if [ ! -f build-fuzz/Makefile ]; then
 	(cd build-fuzz && CC=clang "$repo/configure" --enable-fuzzing > configure.out 2>&1) ||
 		{ echo "fuzz: configure failed" >&2; echo "0 passed, 1 failed"; exit 1; }
 fi
-targets="fuzz_json fuzz_config fuzz_cidr fuzz_cookie fuzz_authz fuzz_checkpoint"
+targets="fuzz_json fuzz_config fuzz_cidr fuzz_cookie fuzz_authz fuzz_checkpoint fuzz_varrule"
 if ! make -C build-fuzz -j"$(nproc)" $(printf 'test/fuzz/%s ' $targets) > build-fuzz/make.out 2>&1; then
 	tail -20 build-fuzz/make.out >&2
 	echo "0 passed, 1 failed"

@@ -250,6 +250,15 @@ static const char *const parse_cases[][2] = {
 	{"regex:/\\1/", "invalid regex pattern"},
 	{"regex:/[a/", "invalid regex pattern"},
 	{"regex:/a/q", "invalid regex pattern"},
+	/* nothing to repeat (found by fuzz_varrule: "/+++.../" made regcomp
+	 * take seconds) */
+	{"regex:/++++++++++++++++++++++++++++++++++++++++/", "invalid regex pattern"},
+	{"regex:/+a/", "invalid regex pattern"},
+	{"regex:/a**/", "invalid regex pattern"},
+	{"regex:/(*a)/", "invalid regex pattern"},
+	{"regex:/a|?b/", "invalid regex pattern"},
+	{"regex:/{2}a/", "invalid regex pattern"},
+	{"regex:/a+?b*+(c)?[d]{2}\\.+/", NULL},
 	/* regcomp's automaton grows with nested counts: bounded */
 	{"regex:/((a{1000}){1000}){1000}/", "invalid regex pattern"},
 	{"regex:/((a{100}){100}){100}/", "invalid regex pattern"},
