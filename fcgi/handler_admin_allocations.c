@@ -11,8 +11,8 @@
  * node's row for the length of its transaction, so a bulk move never
  * races a create.
  *
- * An assigned allocation's "server" is null until the admin server object
- * (contract 3.11) exists in this program.
+ * An assigned allocation carries its server as an AdminServer object
+ * (contract 3.11), one lookup per assigned row of the page.
  */
 #include "autoconf.h"
 
@@ -33,6 +33,7 @@
 #include "page.h"
 #include "request.h"
 #include "response.h"
+#include "server.h"
 
 #define ADD(o, k, v) json_object_object_add((o), (k), (v))
 #define NF(t) (sizeof(t) / sizeof((t)[0]))
@@ -205,9 +206,8 @@ alloc_row(struct req *req, const struct db_res *res, size_t row)
 	struct json_object *o = json_object_new_object();
 	const char *port = db_cell(res, row, 4);
 
-	(void)req;
 	ADD(o, "uuid", json_str_or_null(db_cell(res, row, 0)));
-	ADD(o, "server", NULL); /* see the head of this file */
+	ADD(o, "server", admin_server_json_of(req, db_cell(res, row, 1)));
 	ADD(o, "ip", json_str_or_null(db_cell(res, row, 2)));
 	ADD(o, "ip_alias", json_str_or_null(db_cell(res, row, 3)));
 	ADD(o, "port",

@@ -479,6 +479,20 @@ answer_server(struct req *req, const struct db_res *res)
 	response_json(req, 200, o);
 }
 
+struct json_object *
+admin_server_json_of(struct req *req, const char *uuid)
+{
+	struct json_object *o = NULL;
+	struct db_res res;
+
+	if (uuid != NULL &&
+	    find(req, STMT_ADMIN_SERVER_BY_UUID, uuid, &res) == PERR_OK) {
+		o = admin_server_json(req, &res, 0);
+		db_res_free(&res);
+	}
+	return o;
+}
+
 /* GET /api/admin/servers: pagination, servers.read; search on the name. */
 static void
 handle_list(struct req *req)

@@ -64,6 +64,10 @@ struct json_object;
 	"server_allocations sa ON sa.uuid = s.allocation_uuid LEFT JOIN "      \
 	"node_allocations na ON na.uuid = sa.allocation_uuid"
 
+/* The AdminServer object of server uuid (handler_admin_servers.c), new;
+ * NULL (JSON null) when uuid is NULL or names no server. */
+struct json_object *admin_server_json_of(struct req *req, const char *uuid);
+
 /* A server row the gate found, with the caller's relation to it. */
 struct server {
 	const char *uuid, *owner_uuid, *node_uuid, *status;

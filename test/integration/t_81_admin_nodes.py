@@ -1006,8 +1006,10 @@ def allocations_list_filters(ctx):
              ("10.0.0.10", 150), ("2001:db8::5", 100)]
     page = listing(a, ap)
     eq((page["total"], page["per_page"], page["page"], pairs(page)), (6, 25, 1, every), "all")
-    eq(page["data"][4]["server"], None,
-       "an assigned allocation: server is null until the admin server object exists")
+    srv = page["data"][4]["server"]
+    eq((srv["uuid"], srv["name"], srv["allocation"]["port"], srv["allocation"]["notes"]),
+       (s, "alf81 server", 150, "Survival World"), "an assigned allocation: its AdminServer")
+    eq(page["data"][3]["server"], None, "a free allocation: null")
     for q, want in (("?ip=10.0.0.10", every[3:5]),
                     ("?ip=2001:DB8:0::5", every[5:]),
                     ("?port_from=150&port_to=250", [every[1], every[4]]),
