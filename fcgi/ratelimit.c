@@ -249,24 +249,28 @@ db_hit(struct req *req, const char *key, long window, time_t now, long *used,
 /* ---- limits and the 429 -------------------------------------------------- */
 
 /* ratelimits::<name> = {"hits":N,"window_seconds":S}, else the default. */
-static void
+static enum perr
 limits(struct req *req, const struct rl_rule *rule, long *hits, long *window)
 {
 	const struct settings *s;
 	struct json_object *o, *h, *w;
 	char key[96];
 	const char *v;
+	enum perr e;
 
 	*hits = rule->hits;
 	*window = rule->window;
-	if (rule->setting == NULL ||
-	    settings_current(req->db, req->cfg->settings_cache_seconds, &s) !=
-		    PERR_OK)
-		return;
+	if (rule->setting == NULL)
+		return PERR_OK;
+	/* without the settings the configured limit is unknown: the caller
+	 * answers 503 rather than judge by the built-in default */
+	e = settings_current(req->db, req->cfg->settings_cache_seconds, &s);
+	if (e != PERR_OK)
+		return e;
 	snprintf(key, sizeof(key), "ratelimits::%s", rule->setting);
 	v = settings_get(s, key);
 	if (v == NULL)
-		return;
+		return PERR_OK;
 	o = json_tokener_parse(v);
 	if (o != NULL && json_object_object_get_ex(o, "hits", &h) &&
 	    json_object_object_get_ex(o, "window_seconds", &w) &&
@@ -280,6 +284,7 @@ limits(struct req *req, const struct rl_rule *rule, long *hits, long *window)
 		*window = (long)json_object_get_int64(w);
 	}
 	json_object_put(o);
+	return PERR_OK;
 }
 
 bool
@@ -291,7 +296,11 @@ ratelimit_hit(struct req *req, const struct rl_rule *rule, const char *client)
 	time_t now = time(NULL);
 	enum perr e;
 
-	limits(req, rule, &hits, &window);
+	e = limits(req, rule, &hits, &window);
+	if (e != PERR_OK) {
+		response_fail(req, e);
+		return false;
+	}
 	snprintf(key, sizeof(key), "ratelimit::%s::%s", rule->id, client);
 	if (t != NULL) {
 		shared_hit(t, key, window, now, &used, &end);

@@ -51,7 +51,7 @@ import time
 
 import fcgi_client
 import stack
-from harness import test, eq, http_request
+from harness import test, eq, http_request, expect_error
 
 KEYS = "/api/client/account/api-keys"
 DBUNAVAIL = {"errors": ["database unavailable"]}
@@ -679,3 +679,39 @@ def mariadb_disk_full_clear_errors_no_corruption_then_writes_again(ctx):
     lt.stop()
     db.stop()
     umount()
+
+
+# Found by these tests and fixed.
+@test
+def outage_with_a_raised_client_limit_is_503_not_429(ctx):
+    db = stack.MariaDB(os.path.join(ctx.root, "faults91f-db"))
+    db.install()
+    db.start()
+    ctx.cleanups.append(db.stop)
+    cfg = new_config(ctx, "faults91f", db, "panel_faults91f")
+    lt = stack.Lighttpd(cfg.root, cfg, os.path.join(stack.REPO, "www"),
+                        env=stack.sanitizer_env(ctx.sanlogs))
+    lt.start()
+    ctx.cleanups.append(lt.stop)
+    set_setting(db, "panel_faults91f", "ratelimits::client", '{"hits":100000,"window_seconds":60}')
+    pw, uid = create_user(ctx, cfg, "f91f")
+    r = http_request(lt.port, "POST", "/api/auth/login", body={"user": "f91f", "password": pw})
+    cookie = session_of(ctx, r.headers.get("set-cookie"))
+    r = http_request(lt.port, "POST", KEYS, headers={"Cookie": cookie}, body=key_body("fault key"))
+    key = r.json()["key"]
+    ctx.secrets_to_hunt.append(key)
+    h = {"Authorization": "Bearer " + key}
+    for _ in range(400):  # more than the default 360, far below the configured limit
+        eq(http_request(lt.port, "GET", "/api/client/account", headers=h).status, 200, "before")
+    db.stop()
+    try:
+        # was 429 "you are ratelimited": the limiter judged by its built-in
+        # default when it could not read the settings
+        expect_error(http_request(lt.port, "GET", "/api/client/account", headers=h),
+                     503, "database unavailable")
+        expect_error(http_request(lt.port, "GET", "/api/client/account",
+                                  headers={"Cookie": cookie}), 503, "database unavailable")
+    finally:
+        db.start()
+    lt.stop()
+    db.stop()
