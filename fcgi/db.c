@@ -480,6 +480,15 @@ db_tx_commit(struct db *db)
 	return e;
 }
 
+enum perr
+db_tx_end(struct db *db, enum perr e)
+{
+	if (e == PERR_OK)
+		return db_tx_commit(db);
+	db_tx_rollback(db);
+	return e;
+}
+
 void
 db_tx_rollback(struct db *db)
 {

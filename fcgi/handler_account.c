@@ -420,10 +420,7 @@ handle_password(struct req *req)
 		args[1] = DB_STR(p->method == AUTH_SESSION ? p->cred_uuid : "");
 		e = db_exec(req->db, STMT_SESSION_DELETE_OTHERS, args, 2, NULL);
 	}
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	crypto_free_str(hash);
 	if (e != PERR_OK) {
 		response_fail(req, e);

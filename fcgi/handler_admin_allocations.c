@@ -585,15 +585,6 @@ tx_lock_node(struct req *req, const char *node)
 	return e;
 }
 
-static enum perr
-tx_end(struct req *req, enum perr e)
-{
-	if (e == PERR_OK)
-		return db_tx_commit(req->db);
-	db_tx_rollback(req->db);
-	return e;
-}
-
 static bool
 in_set(const unsigned char *set, long port)
 {
@@ -694,8 +685,8 @@ handle_create(struct req *req)
 	args[3] = DB_STR(new_rows(req, set));
 	e = tx_lock_node(req, node);
 	if (e == PERR_OK)
-		e = tx_end(req,
-			   db_exec(req->db, STMT_ALLOC_INSERT, args, 4, &res));
+		e = db_tx_end(req->db, db_exec(req->db, STMT_ALLOC_INSERT, args,
+					       4, &res));
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;
@@ -811,7 +802,8 @@ handle_move(struct req *req)
 		return;
 	e = tx_lock_node(req, node);
 	if (e == PERR_OK)
-		e = tx_end(req, move(req, node, &f, ip, &nmatched, &updated));
+		e = db_tx_end(req->db,
+			      move(req, node, &f, ip, &nmatched, &updated));
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;
@@ -875,8 +867,8 @@ handle_delete(struct req *req)
 	force = json_object_get_boolean(body(req, NULL, "force"));
 	e = tx_lock_node(req, node);
 	if (e == PERR_OK)
-		e = tx_end(req, delete_matched(req, node, &f, force, &nmatched,
-					       &deleted));
+		e = db_tx_end(req->db, delete_matched(req, node, &f, force,
+						      &nmatched, &deleted));
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;

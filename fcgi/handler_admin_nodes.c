@@ -236,10 +236,7 @@ update_node(struct req *req, const char *uuid)
 	}
 	if (e == PERR_OK)
 		e = db_exec(req->db, STMT_NODE_UPDATE, args, NF(args), NULL);
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	return e;
 }
 

@@ -770,10 +770,7 @@ handle_variables_put(struct req *req)
 		e = db_tx_begin(req->db);
 		if (e == PERR_OK)
 			e = store_variables(req, uuid, &egg, list);
-		if (e == PERR_OK)
-			e = db_tx_commit(req->db);
-		else
-			db_tx_rollback(req->db);
+		e = db_tx_end(req->db, e);
 		if (e != PERR_OK) {
 			response_fail(req, e);
 		} else {
@@ -1085,10 +1082,7 @@ handle_create(struct req *req)
 	if (e == PERR_OK)
 		e = store_variables(req, uuid, &egg, list);
 	db_res_free(&egg);
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	if (e == PERR_CONFLICT) {
 		response_error(req, 409,
 			       "server with allocation(s) or external id "

@@ -425,10 +425,7 @@ handle_reset(struct req *req)
 		args[0] = DB_STR(uuid);
 		e = db_exec(req->db, STMT_SESSIONS_DELETE_USER, args, 1, NULL);
 	}
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	crypto_free_str(pw);
 	if (e == PERR_NOENT) {
 		response_error(req, 400, "invalid or expired token");

@@ -224,10 +224,7 @@ create_locked(struct req *req, const struct server *s, const char *email,
 	args[2] = DB_STR(perms);
 	args[3] = DB_STR(ignored);
 	e = db_exec(req->db, STMT_SUBUSER_INSERT, args, 4, NULL);
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	if (e == PERR_OK)
 		e = db_exec(req->db, STMT_SUBUSER_GET, args, 2, &res);
 	if (e != PERR_OK) {

@@ -300,10 +300,7 @@ handle_enable(struct req *req)
 		json_object_array_add(codes, json_object_new_string(c));
 		crypto_wipe(c, sizeof(c));
 	}
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	if (e != PERR_OK) {
 		json_object_put(codes);
 		response_fail(req, e);
@@ -416,10 +413,7 @@ handle_disable(struct req *req)
 		args[1] = DB_STR(p->method == AUTH_SESSION ? p->cred_uuid : "");
 		e = db_exec(req->db, STMT_SESSION_DELETE_OTHERS, args, 2, NULL);
 	}
-	if (e == PERR_OK)
-		e = db_tx_commit(req->db);
-	else
-		db_tx_rollback(req->db);
+	e = db_tx_end(req->db, e);
 	if (e != PERR_OK) {
 		response_fail(req, e);
 		return;

@@ -78,6 +78,9 @@ void db_res_free(struct db_res *res);
 enum perr db_tx_begin(struct db *db);
 enum perr db_tx_commit(struct db *db);
 void db_tx_rollback(struct db *db);
+/* Ends a transaction: commits when e is PERR_OK, else rolls back; the
+ * result (the commit's, or e). */
+enum perr db_tx_end(struct db *db, enum perr e);
 
 /*
  * Prepares and runs one trusted statement text (a migration file's, or
