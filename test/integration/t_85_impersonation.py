@@ -126,3 +126,21 @@ def an_api_key_never_does_more_than_it_allows(ctx):
     _, plain = a.create("imp-plain", user=["account.infos", "sessions.read"])
     eq(me(a.k(plain, "GET", ACCOUNT, None, headers=h)), "imp_admin",
        "a key without users.impersonate: the header is ignored")
+
+
+@test
+def admin_activity_records_user_impersonator_and_key(ctx):
+    w = world(ctx)
+    a, boss = w["admin"], w["boss"]
+    api_key, key = a.create("imp-admin-key", admin=["users.impersonate", "nests.create"])
+    r = a.k(key, "POST", "/api/admin/nests", {"author": "imp85@example.com", "name": "imp85 nest",
+                                              "description": None},
+            headers={"Calagopus-User": boss.uuid})
+    eq(r.status, 200, repr(r))
+    row = ctx.db.sql("SELECT user_uuid, impersonator_uuid, api_key_uuid FROM admin_activities "
+                     "WHERE event = 'nest:create' ORDER BY id DESC LIMIT 1", db=DB).split()
+    eq(row, [boss.uuid, a.uuid, api_key["uuid"]],
+       "the acting (impersonated) user, the impersonator and the caller's key")
+    expect_error(a.k(key, "DELETE", "/api/admin/nests/" + r.json()["nest"]["uuid"], {},
+                     headers={"Calagopus-User": boss.uuid}), 403,
+                 "you do not have permission to perform this action: nests.read")
