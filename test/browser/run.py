@@ -173,32 +173,6 @@ class Node:
                 self.p.wait()
 
 
-def scan_logs(root, hunt):
-    """The integration harness's scan: sanitizer reports and secrets in any
-    log of the stack are failures."""
-    problems = []
-    for dirpath, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            if not (name.endswith((".log", ".out")) or name.startswith(("asan", "ubsan"))):
-                continue
-            if "/db/mysql/" in path:
-                continue
-            text = open(path, errors="replace").read()
-            if name.startswith(("asan.", "ubsan.")) and text.strip():
-                problems.append(f"sanitizer report in {path}:\n{text[:4000]}")
-                continue
-            for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                           "UndefinedBehaviorSanitizer"):
-                if marker in text:
-                    problems.append(f"'{marker}' in {path}")
-            for s in hunt:
-                if s and len(s) >= 8 and s in text:
-                    problems.append(f"a secret appears in {path}")
-                    break
-    return problems
-
-
 def secrets_of(cfg):
     out = [cfg.db_password()]
     with open(cfg.secrets) as f:
@@ -333,7 +307,7 @@ def main(argv):
         signal.signal(signal.SIGINT, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
-    problems = scan_logs(root, hunt)
+    problems = stack.scan_logs(root, hunt)
     try:
         shutil.copytree(root, os.path.join(artifacts, "logs"), ignore=lambda d, names: [
             x for x in names if x in ("mysql", "sock") or x.endswith((".sock", ".pid", ".shm"))

@@ -166,26 +166,7 @@ class Context:
 
 def scan_logs(ctx):
     """Sanitizer reports and secrets in any log are failures."""
-    problems = []
-    for dirpath, _, files in os.walk(ctx.root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            if not (name.endswith((".log", ".out")) or name.startswith(("asan", "ubsan"))):
-                continue
-            if "/db/mysql/" in path:
-                continue
-            text = open(path, errors="replace").read()
-            if name.startswith(("asan.", "ubsan.")) and text.strip():
-                problems.append(f"sanitizer report in {path}:\n{text[:4000]}")
-                continue
-            for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                           "UndefinedBehaviorSanitizer"):
-                if marker in text:
-                    problems.append(f"'{marker}' in {path}")
-            for s in ctx.secrets_to_hunt:
-                if s and len(s) >= 8 and s in text:
-                    problems.append(f"a secret appears in {path}")
-    return problems
+    return stack.scan_logs(ctx.root, ctx.secrets_to_hunt)
 
 
 def main(argv):

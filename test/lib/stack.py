@@ -435,3 +435,29 @@ def copy_for_user(src, dst, mode):
     shutil.copy2(src, dst)
     os.chmod(dst, mode)
     return dst
+
+
+def scan_logs(root, hunt):
+    """Failures found in the logs below root: sanitizer reports, and any of
+    the secrets in hunt (at least 8 characters) written anywhere. Shared by
+    the integration and browser suites."""
+    problems = []
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            if not (name.endswith((".log", ".out")) or name.startswith(("asan", "ubsan"))):
+                continue
+            if "/db/mysql/" in path:
+                continue
+            text = open(path, errors="replace").read()
+            if name.startswith(("asan.", "ubsan.")) and text.strip():
+                problems.append(f"sanitizer report in {path}:\n{text[:4000]}")
+                continue
+            for marker in ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                           "UndefinedBehaviorSanitizer"):
+                if marker in text:
+                    problems.append(f"'{marker}' in {path}")
+            for sec in hunt:
+                if sec and len(sec) >= 8 and sec in text:
+                    problems.append(f"a secret appears in {path}")
+    return problems
