@@ -9,6 +9,7 @@
 #include <gcrypt.h>
 
 #include "crypto.h"
+#include "hashpool.h"
 #include "util.h"
 
 #define ARGON2_SALT_LEN 16
@@ -307,24 +308,42 @@ b64_decode(const char *in, size_t len, unsigned char *out, size_t outsz)
 
 /* ---- passwords ----------------------------------------------------------- */
 
+struct argon2_job {
+	const char *password;
+	const unsigned char *salt;
+	size_t saltlen;
+	unsigned long params[4]; /* output length, t, m, p */
+	unsigned char *out;
+	bool ok;
+};
+
+static void
+argon2_run(void *arg)
+{
+	struct argon2_job *j = arg;
+	gcry_kdf_hd_t h;
+
+	if (gcry_kdf_open(&h, GCRY_KDF_ARGON2, GCRY_KDF_ARGON2ID, j->params, 4,
+			  j->password, strlen(j->password), j->salt, j->saltlen,
+			  NULL, 0, NULL, 0) != 0)
+		return;
+	if (gcry_kdf_compute(h, NULL) == 0 &&
+	    gcry_kdf_final(h, j->params[0], j->out) == 0)
+		j->ok = true;
+	gcry_kdf_close(h);
+}
+
+/* On a hash thread when the pool runs (hashpool.h). */
 static bool
 argon2id(const char *password, const unsigned char *salt, size_t saltlen,
 	 unsigned long t, unsigned long m, unsigned long par,
 	 unsigned char *out, size_t outlen)
 {
-	unsigned long params[4] = {outlen, t, m, par};
-	gcry_kdf_hd_t h;
-	bool ok = false;
+	struct argon2_job j = {password, salt, saltlen, {outlen, t, m, par},
+			       out,	 false};
 
-	if (gcry_kdf_open(&h, GCRY_KDF_ARGON2, GCRY_KDF_ARGON2ID, params, 4,
-			  password, strlen(password), salt, saltlen, NULL, 0,
-			  NULL, 0) != 0)
-		return false;
-	if (gcry_kdf_compute(h, NULL) == 0 &&
-	    gcry_kdf_final(h, outlen, out) == 0)
-		ok = true;
-	gcry_kdf_close(h);
-	return ok;
+	hashpool_run(argon2_run, &j);
+	return j.ok;
 }
 
 char *
@@ -387,12 +406,30 @@ verify_argon2id(const char *password, const char *stored,
  * make one login take minutes (the real panel uses 12). */
 #define BCRYPT_MAX_COST 16
 
+struct bcrypt_job {
+	const char *password, *stored;
+	bool ok;
+};
+
+static void
+bcrypt_run(void *arg)
+{
+	struct bcrypt_job *j = arg;
+	struct crypt_data *cd = xcalloc(1, sizeof(*cd));
+	const char *out = crypt_r(j->password, j->stored, cd);
+
+	/* libxcrypt answers "*0"/"*1" (never a match) on failure */
+	if (out != NULL && out[0] == '$')
+		j->ok = crypto_ct_eq(out, strlen(out), j->stored,
+				     strlen(j->stored));
+	crypto_wipe(cd, sizeof(*cd));
+	free(cd);
+}
+
 static bool
 verify_bcrypt(const char *password, const char *stored)
 {
-	struct crypt_data *cd;
-	const char *out;
-	bool ok = false;
+	struct bcrypt_job j;
 	int64_t cost;
 	char digits[3];
 
@@ -402,14 +439,11 @@ verify_bcrypt(const char *password, const char *stored)
 	digits[2] = '\0';
 	if (!parse_int64(digits, 4, BCRYPT_MAX_COST, &cost))
 		return false;
-	cd = xcalloc(1, sizeof(*cd));
-	out = crypt_r(password, stored, cd);
-	/* libxcrypt answers "*0"/"*1" (never a match) on failure */
-	if (out != NULL && out[0] == '$')
-		ok = crypto_ct_eq(out, strlen(out), stored, strlen(stored));
-	crypto_wipe(cd, sizeof(*cd));
-	free(cd);
-	return ok;
+	j.password = password;
+	j.stored = stored;
+	j.ok = false;
+	hashpool_run(bcrypt_run, &j);
+	return j.ok;
 }
 
 bool

@@ -7,9 +7,6 @@
 #include "autoconf.h"
 
 #include <getopt.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,16 +396,6 @@ main(int argc, char **argv)
 	char err[256];
 	int rc;
 
-#if defined(HAVE_MALLOPT) && defined(M_MMAP_THRESHOLD)
-	/*
-	 * Blocks of 256 KiB and more (an Argon2id hash takes 19 MiB) come
-	 * from mmap and go back to the system when freed. glibc would
-	 * otherwise raise this threshold after the first such free and keep
-	 * every later one in the thread's arena: about 20 MiB per worker
-	 * thread for good after one login.
-	 */
-	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-#endif
 	if (verb != NULL &&
 	    (strcmp(verb, "help") == 0 || strcmp(verb, "--help") == 0)) {
 		usage(stdout);

@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "hashpool.h"
 #include "log.h"
 #include "pool.h"
 #include "request.h"
@@ -149,6 +150,18 @@ startup_db_check(const struct config *cfg)
 	return 0;
 }
 
+/* Password hashes at once in this process: no more than the CPUs, nor
+ * than the request threads (hashpool.h). */
+static int
+hash_threads(int threads)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus < 1)
+		cpus = 1;
+	return threads < cpus ? threads : (int)cpus;
+}
+
 /* Runs threads workers on fd until a stop signal; the process's status. */
 static int
 worker_process(const struct config *cfg, int fd, int threads)
@@ -167,6 +180,7 @@ worker_process(const struct config *cfg, int fd, int threads)
 	sigaddset(&stopsigs, SIGINT);
 	sigaddset(&stopsigs, SIGUSR1);
 	pthread_sigmask(SIG_BLOCK, &stopsigs, &old);
+	hashpool_start(hash_threads(threads));
 	for (i = 0; i < threads && i < POOL_MAX_THREADS; i++) {
 		workers[i].cfg = cfg;
 		workers[i].fd = fd;
@@ -194,6 +208,7 @@ worker_process(const struct config *cfg, int fd, int threads)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(workers[i].tid, NULL);
+	hashpool_stop();
 	return started > 0 && stopping ? 0 : 1;
 }
 
