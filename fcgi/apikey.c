@@ -86,11 +86,11 @@ apikey_authenticate(struct req *req, const char *key, struct principal *p,
 		    int *status, const char **msg)
 {
 	unsigned char hash[CRYPTO_SHA256_LEN];
-	char start[APIKEY_START_LEN + 1];
 	struct db_arg args[1];
 	struct db_res res;
 	const size_t c = USER_NCOLS;
-	size_t i, found = SIZE_MAX;
+	const char *stored, *live;
+	const size_t found = 0;
 	int64_t idle = -1;
 	enum perr e;
 
@@ -98,31 +98,27 @@ apikey_authenticate(struct req *req, const char *key, struct principal *p,
 	*msg = "invalid api key";
 	if (!apikey_well_formed(key))
 		return false; /* no database work for what cannot be a key */
-	memcpy(start, key, APIKEY_START_LEN);
-	start[APIKEY_START_LEN] = '\0';
-	args[0] = DB_STR(start);
+	apikey_hash(key, hash);
+	args[0] = DB_BIN(hash, sizeof(hash));
 	e = db_exec(req->db, STMT_APIKEY_AUTH, args, 1, &res);
 	if (e != PERR_OK) {
+		crypto_wipe(hash, sizeof(hash));
 		*status = e == PERR_DBDOWN ? 503 : 500;
 		*msg = e == PERR_DBDOWN ? "database unavailable"
 					: "internal server error";
 		return false;
 	}
-	apikey_hash(key, hash);
-	/* key_start is unique per user only: compare every candidate */
-	for (i = 0; i < res.nrows; i++) {
-		const char *stored = db_cell(&res, i, c + 1);
-
-		if (stored != NULL &&
-		    crypto_ct_eq(hash, sizeof(hash), stored,
-				 res.lens[i * res.ncols + c + 1]))
-			found = i;
-	}
-	crypto_wipe(hash, sizeof(hash));
-	if (found == SIZE_MAX) {
+	/* the index found it; the comparison stays constant-time anyway */
+	stored = res.nrows == 1 ? db_cell(&res, 0, c + 1) : NULL;
+	live = res.nrows == 1 ? db_cell(&res, 0, c + 7) : NULL;
+	if (stored == NULL ||
+	    !crypto_ct_eq(hash, sizeof(hash), stored, res.lens[c + 1]) ||
+	    live == NULL || strcmp(live, "1") != 0) {
+		crypto_wipe(hash, sizeof(hash));
 		db_res_free(&res);
 		return false;
 	}
+	crypto_wipe(hash, sizeof(hash));
 	user_row_read(req, &res, found, 0, &p->user);
 	p->method = AUTH_APIKEY;
 	snprintf(p->cred_uuid, sizeof(p->cred_uuid), "%s",

@@ -80,21 +80,90 @@ crypto_sha256(const void *data, size_t len,
 	gcry_md_hash_buffer(GCRY_MD_SHA256, out, data, len);
 }
 
+/*
+ * HMAC-SHA256 handles are kept per thread, one per key: opening a handle
+ * costs allocations and a libgcrypt entropy poll (two system calls), and
+ * the ratelimit and cookie checks of every request use the same few keys.
+ * A reset handle computes a new MAC under the key it was given.
+ */
+#define MAC_CACHE_SLOTS 4
+#define MAC_CACHE_KEY_MAX 64
+
+struct mac_slot {
+	gcry_mac_hd_t h;
+	unsigned char key[MAC_CACHE_KEY_MAX];
+	size_t keylen;
+};
+
+static _Thread_local struct mac_slot mac_cache[MAC_CACHE_SLOTS];
+static _Thread_local unsigned mac_next; /* the slot to replace next */
+
+static gcry_mac_hd_t
+mac_handle(const void *key, size_t keylen, bool *cached)
+{
+	struct mac_slot *slot;
+	gcry_mac_hd_t h;
+	unsigned i;
+
+	*cached = false;
+	if (keylen <= MAC_CACHE_KEY_MAX) {
+		for (i = 0; i < MAC_CACHE_SLOTS; i++) {
+			slot = &mac_cache[i];
+			if (slot->h != NULL &&
+			    crypto_ct_eq(slot->key, slot->keylen, key,
+					 keylen)) {
+				if (gcry_mac_reset(slot->h) != 0)
+					return NULL;
+				*cached = true;
+				return slot->h;
+			}
+		}
+	}
+	if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL) != 0)
+		return NULL;
+	if (gcry_mac_setkey(h, key, keylen) != 0) {
+		gcry_mac_close(h);
+		return NULL;
+	}
+	if (keylen <= MAC_CACHE_KEY_MAX) {
+		slot = &mac_cache[mac_next++ % MAC_CACHE_SLOTS];
+		if (slot->h != NULL)
+			gcry_mac_close(slot->h);
+		slot->h = h;
+		memcpy(slot->key, key, keylen);
+		slot->keylen = keylen;
+		*cached = true;
+	}
+	return h;
+}
+
+void
+crypto_thread_end(void)
+{
+	unsigned i;
+
+	for (i = 0; i < MAC_CACHE_SLOTS; i++) {
+		if (mac_cache[i].h != NULL)
+			gcry_mac_close(mac_cache[i].h);
+		crypto_wipe(&mac_cache[i], sizeof(mac_cache[i]));
+	}
+}
+
 bool
 crypto_hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
 		   unsigned char out[CRYPTO_SHA256_LEN])
 {
-	gcry_mac_hd_t h;
 	size_t outlen = CRYPTO_SHA256_LEN;
-	bool ok = false;
+	bool ok = false, cached;
+	gcry_mac_hd_t h = mac_handle(key, keylen, &cached);
 
-	if (gcry_mac_open(&h, GCRY_MAC_HMAC_SHA256, 0, NULL) != 0)
+	if (h == NULL)
 		return false;
-	if (gcry_mac_setkey(h, key, keylen) == 0 &&
-	    gcry_mac_write(h, data, len) == 0 &&
+	if (gcry_mac_write(h, data, len) == 0 &&
 	    gcry_mac_read(h, out, &outlen) == 0 && outlen == CRYPTO_SHA256_LEN)
 		ok = true;
-	gcry_mac_close(h);
+	if (!cached)
+		gcry_mac_close(h);
 	return ok;
 }
 

@@ -17,6 +17,7 @@
 #include <fcgiapp.h>
 
 #include "config.h"
+#include "crypto.h"
 #include "db.h"
 #include "hashpool.h"
 #include "log.h"
@@ -103,6 +104,7 @@ worker_main(void *p)
 	}
 	FCGX_Free(&fr, 0);
 out:
+	crypto_thread_end();
 	settings_thread_end();
 	db_free(db);
 	db_thread_end();

@@ -16,6 +16,8 @@
 
 /* One counter for every thread of the process: ids never repeat. */
 static _Atomic unsigned long req_counter;
+/* per thread: worker threads start after the fork, so each sees its own pid */
+static _Thread_local unsigned long thread_pid;
 
 void
 req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
@@ -27,7 +29,9 @@ req_begin(struct req *req, FCGX_Request *fcgx, const struct config *cfg,
 	req->fcgx = fcgx;
 	req->cfg = cfg;
 	req->db = db;
-	snprintf(req->id, sizeof(req->id), "%lx-%lx", (unsigned long)getpid(),
+	if (thread_pid == 0)
+		thread_pid = (unsigned long)getpid();
+	snprintf(req->id, sizeof(req->id), "%lx-%lx", thread_pid,
 		 atomic_fetch_add(&req_counter, 1) + 1);
 	req->method = req_param(req, "REQUEST_METHOD");
 	if (req->method == NULL)

@@ -30,6 +30,9 @@ void crypto_sha256(const void *data, size_t len,
 		   unsigned char out[CRYPTO_SHA256_LEN]);
 bool crypto_hmac_sha256(const void *key, size_t keylen, const void *data,
 			size_t len, unsigned char out[CRYPTO_SHA256_LEN]);
+/* Closes and wipes the calling thread's cached HMAC handles (a thread that
+ * used crypto_hmac_sha256 calls it before it ends). */
+void crypto_thread_end(void);
 
 bool crypto_hmac_sha1(const void *key, size_t keylen, const void *data,
 		      size_t len, unsigned char out[20]);
