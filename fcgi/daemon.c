@@ -2,6 +2,8 @@
 #include "autoconf.h"
 
 #include <ctype.h>
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,16 +20,84 @@
 #define ANSWER_MAX (64 * 1024) /* of a daemon's answer, kept for errors */
 #define CONNECT_MS 2000
 
+/*
+ * libcurl is loaded when a worker process first talks to a node daemon,
+ * not at startup: it and what it pulls in (TLS, Kerberos, LDAP, SSH, IDN,
+ * HTTP/2...) add about 4 MiB to every worker, and most workers never call
+ * a daemon. The soname has been libcurl.so.4 since libcurl 7.16.
+ */
+#define CURL_SONAME "libcurl.so.4"
+
+static struct {
+	CURLcode (*global_init)(long);
+	void (*global_cleanup)(void);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
+	void (*slist_free_all)(struct curl_slist *);
+} lib;
+static void *lib_handle;
+static bool lib_ready;
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+
+#define SYM(field, name)                                                       \
+	((lib.field = (__typeof__(lib.field))dlsym(lib_handle, name)) != NULL)
+
+static void
+lib_load(void)
+{
+	lib_handle = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (lib_handle == NULL) {
+		log_err(NULL, "cannot load %s: %s", CURL_SONAME, dlerror());
+		return;
+	}
+	if (!SYM(global_init, "curl_global_init") ||
+	    !SYM(global_cleanup, "curl_global_cleanup") ||
+	    !SYM(easy_init, "curl_easy_init") ||
+	    !SYM(easy_setopt, "curl_easy_setopt") ||
+	    !SYM(easy_perform, "curl_easy_perform") ||
+	    !SYM(easy_getinfo, "curl_easy_getinfo") ||
+	    !SYM(easy_cleanup, "curl_easy_cleanup") ||
+	    !SYM(easy_strerror, "curl_easy_strerror") ||
+	    !SYM(slist_append, "curl_slist_append") ||
+	    !SYM(slist_free_all, "curl_slist_free_all")) {
+		log_err(NULL, "%s lacks a function panel-fcgi uses",
+			CURL_SONAME);
+		return;
+	}
+	if (lib.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_err(NULL, "curl_global_init failed");
+		return;
+	}
+	lib_ready = true;
+}
+
+static bool
+lib_loaded(void)
+{
+	pthread_once(&lib_once, lib_load);
+	return lib_ready;
+}
+
 bool
 daemon_library_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+	return true; /* loaded on first use (lib_loaded) */
 }
 
 void
 daemon_library_end(void)
 {
-	curl_global_cleanup();
+	if (lib_ready)
+		lib.global_cleanup();
+	lib_ready = false;
+	if (lib_handle != NULL)
+		dlclose(lib_handle);
+	lib_handle = NULL;
 }
 
 struct answer {
@@ -74,36 +144,35 @@ static CURL *
 easy(struct req *req, const char *url, const char *method,
      struct curl_slist *hdrs, const char *body, struct answer *a)
 {
-	CURL *c = curl_easy_init();
+	CURL *c = lib.easy_init();
 
 	if (c == NULL)
 		return NULL;
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	lib.easy_setopt(c, CURLOPT_URL, url);
+	lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	lib.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
 	if (body != NULL)
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-			 (long)(req->cfg->daemon_timeout * 1000 < CONNECT_MS
-					? req->cfg->daemon_timeout * 1000
-					: CONNECT_MS));
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, req->cfg->daemon_timeout);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		lib.easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+			(long)(req->cfg->daemon_timeout * 1000 < CONNECT_MS
+				       ? req->cfg->daemon_timeout * 1000
+				       : CONNECT_MS));
+	lib.easy_setopt(c, CURLOPT_TIMEOUT, req->cfg->daemon_timeout);
+	lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (req->cfg->daemon_ca_file[0] != '\0')
-		curl_easy_setopt(c, CURLOPT_CAINFO, req->cfg->daemon_ca_file);
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		lib.easy_setopt(c, CURLOPT_CAINFO, req->cfg->daemon_ca_file);
+	lib.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 #if LIBCURL_VERSION_NUM >= 0x075500
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	lib.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS,
-			 (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	lib.easy_setopt(c, CURLOPT_PROTOCOLS,
+			(long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	curl_easy_setopt(c, CURLOPT_USERAGENT,
-			 PACKAGE_NAME "/" PACKAGE_VERSION);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, a);
+	lib.easy_setopt(c, CURLOPT_USERAGENT, PACKAGE_NAME "/" PACKAGE_VERSION);
+	lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+	lib.easy_setopt(c, CURLOPT_WRITEDATA, a);
 	return c;
 }
 
@@ -122,6 +191,12 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 
 	*status = 502;
 	a->len = 0;
+	if (!lib_loaded()) {
+		json_object_put(body);
+		*msg = "node daemon error: " CURL_SONAME " cannot be loaded";
+		log_warn(req, "daemon %s %s: %s", method, path, *msg);
+		return false;
+	}
 	if (!node_daemon(req, node_uuid, token, &url)) {
 		json_object_put(body);
 		*msg = "node daemon error: the node's address or token is "
@@ -131,13 +206,13 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 	}
 	snprintf(auth, sizeof(auth), "Authorization: Bearer %s", token);
 	crypto_wipe(token, sizeof(token));
-	h = curl_slist_append(hdrs, auth);
+	h = lib.slist_append(hdrs, auth);
 	crypto_wipe(auth, sizeof(auth));
 	if (h != NULL)
-		h = curl_slist_append(hdrs = h, "Accept: application/json");
+		h = lib.slist_append(hdrs = h, "Accept: application/json");
 	if (h != NULL && body != NULL)
-		h = curl_slist_append(hdrs = h,
-				      "Content-Type: application/json");
+		h = lib.slist_append(hdrs = h,
+				     "Content-Type: application/json");
 	if (h != NULL) {
 		hdrs = h;
 		if (body != NULL)
@@ -147,15 +222,15 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 		c = easy(req, arena_printf(&req->arena, "%s%s", url, path),
 			 method, hdrs, text, a);
 		if (c != NULL) {
-			rc = curl_easy_perform(c);
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-			curl_easy_cleanup(c);
+			rc = lib.easy_perform(c);
+			lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+			lib.easy_cleanup(c);
 		}
 	}
 	/* the Authorization line lives in the list: wipe it before freeing */
 	if (hdrs != NULL)
 		crypto_wipe(hdrs->data, strlen(hdrs->data));
-	curl_slist_free_all(hdrs);
+	lib.slist_free_all(hdrs);
 	json_object_put(body);
 	if (rc == CURLE_OK && code >= 200 && code < 300)
 		return true;
@@ -164,7 +239,7 @@ daemon_call(struct req *req, const char *node_uuid, const char *method,
 		*msg = "node daemon error: timed out";
 	} else if (rc != CURLE_OK) {
 		*msg = arena_printf(&req->arena, "node daemon error: %s",
-				    curl_easy_strerror(rc));
+				    lib.easy_strerror(rc));
 	} else {
 		text = daemon_error(req, a);
 		*msg = arena_printf(&req->arena,

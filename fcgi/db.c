@@ -39,6 +39,7 @@ struct db {
 	const struct config *cfg;
 	const char *user, *password; /* overrides (migrate), borrowed */
 	bool prepare;
+	bool lazy; /* statements prepared on first use (db_set_lazy) */
 	bool has_ro;
 	unsigned tx_depth;
 	struct db_conn rw, ro;
@@ -144,15 +145,38 @@ is_conn_error(unsigned err)
 	}
 }
 
+/* Prepares statement i on c; on failure c is closed (PERR_DBDOWN when the
+ * connection failed, PERR_DB when the statement does not fit the schema). */
+static enum perr
+prepare_one(struct db_conn *c, size_t i)
+{
+	unsigned char on = 1; /* my_bool (MariaDB) and bool (MySQL 8) alike */
+
+	c->stmt[i] = mysql_stmt_init(c->my);
+	if (c->stmt[i] == NULL ||
+	    mysql_stmt_prepare(c->stmt[i], stmt_defs[i].sql,
+			       strlen(stmt_defs[i].sql)) != 0) {
+		unsigned err = c->stmt[i] ? mysql_stmt_errno(c->stmt[i]) : 0;
+
+		log_err(NULL, "statement %zu failed to prepare: %s", i,
+			c->stmt[i] ? mysql_stmt_error(c->stmt[i])
+				   : "out of memory");
+		conn_close(c);
+		return is_conn_error(err) ? PERR_DBDOWN : PERR_DB;
+	}
+	mysql_stmt_attr_set(c->stmt[i], STMT_ATTR_UPDATE_MAX_LENGTH, &on);
+	return PERR_OK;
+}
+
 static enum perr
 conn_open(struct db *db, struct db_conn *c)
 {
 	const struct config *cfg = db->cfg;
 	unsigned timeout = (unsigned)cfg->db_connect_timeout;
 	unsigned rwtimeout = 10;
-	unsigned char on = 1; /* my_bool (MariaDB) and bool (MySQL 8) alike */
 	const char *host, *sock;
 	unsigned port;
+	enum perr e;
 	size_t i;
 
 	if (c->my != NULL)
@@ -197,32 +221,24 @@ conn_open(struct db *db, struct db_conn *c)
 			 c->readonly ? "replica" : "primary");
 	c->down_logged = false;
 	c->failed_ms = 0;
-	if (!db->prepare)
+	if (!db->prepare || db->lazy)
 		return PERR_OK;
 	for (i = 0; i < STMT__MAX; i++) {
 		if (c->readonly && !(stmt_defs[i].flags & STMT_REPLICA))
 			continue;
-		c->stmt[i] = mysql_stmt_init(c->my);
-		if (c->stmt[i] == NULL ||
-		    mysql_stmt_prepare(c->stmt[i], stmt_defs[i].sql,
-				       strlen(stmt_defs[i].sql)) != 0) {
-			unsigned err =
-				c->stmt[i] ? mysql_stmt_errno(c->stmt[i]) : 0;
-
-			log_err(NULL, "statement %zu failed to prepare: %s", i,
-				c->stmt[i] ? mysql_stmt_error(c->stmt[i])
-					   : "out of memory");
-			conn_close(c);
-			if (is_conn_error(err)) {
-				c->failed_ms = now_ms();
-				return PERR_DBDOWN;
-			}
-			return PERR_DB;
-		}
-		mysql_stmt_attr_set(c->stmt[i], STMT_ATTR_UPDATE_MAX_LENGTH,
-				    &on);
+		e = prepare_one(c, i);
+		if (e == PERR_DBDOWN)
+			c->failed_ms = now_ms();
+		if (e != PERR_OK)
+			return e;
 	}
 	return PERR_OK;
+}
+
+void
+db_set_lazy(struct db *db)
+{
+	db->lazy = true;
 }
 
 enum perr
@@ -444,6 +460,11 @@ db_exec(struct db *db, enum stmt id, const struct db_arg *args, size_t nargs,
 		c = &db->ro;
 	for (attempt = 0; attempt < 2; attempt++) {
 		e = conn_open(db, c);
+		if (e == PERR_OK && c->stmt[id] == NULL)
+			e = prepare_one(c, id); /* db_set_lazy */
+		if (e == PERR_DBDOWN && attempt == 0 && db->tx_depth == 0 &&
+		    (def->flags & STMT_RETRY))
+			continue; /* a connection found dead: once more */
 		if (e != PERR_OK)
 			return e;
 		e = run(c->stmt[id], (int)id, args, nargs, out, &lost);

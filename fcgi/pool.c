@@ -5,6 +5,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
+#ifdef HAVE_MALLOC_H
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
@@ -73,6 +76,7 @@ worker_main(void *p)
 
 	db_thread_init();
 	db = db_new(w->cfg, NULL, NULL, true);
+	db_set_lazy(db);
 	memset(&req, 0, sizeof(req));
 	if (FCGX_InitRequest(&fr, w->fd, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_err(NULL, "FCGX_InitRequest failed");
@@ -141,6 +145,10 @@ startup_db_check(const struct config *cfg)
 	e = db_connect(db);
 	db_free(db);
 	db_thread_end();
+#ifdef HAVE_MALLOC_TRIM
+	/* the whole statement table was prepared and freed: give it back */
+	malloc_trim(0);
+#endif
 	if (e == PERR_DB) {
 		log_err(NULL, "the database schema does not match this "
 			      "binary: run panel-fcgi migrate");

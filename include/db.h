@@ -57,6 +57,13 @@ void db_thread_end(void);
 struct db *db_new(const struct config *cfg, const char *user,
 		  const char *password, bool prepare);
 void db_free(struct db *db);
+/*
+ * Statements are then prepared on a connection when first used, not all
+ * at connect: a worker thread holds only the few it needs (each costs
+ * client and server memory). The statement table is still checked whole
+ * once at startup (db_connect on a handle that is not lazy).
+ */
+void db_set_lazy(struct db *db);
 
 /*
  * Connects now. PERR_OK, PERR_DBDOWN (unreachable: requests will get 503
