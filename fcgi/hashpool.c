@@ -7,16 +7,10 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#ifdef HAVE_MALLOC_H
-#include <malloc.h>
-#endif
 
 #include "hashpool.h"
 #include "log.h"
-
-#define HASHPOOL_IDLE_S 1 /* memory goes back after this long without work */
 
 struct job {
 	void (*fn)(void *);
@@ -32,15 +26,6 @@ static struct job *head, *tail; /* FIFO: logins are served in order */
 static pthread_t tids[HASHPOOL_MAX];
 static int nthreads;
 static bool stopping;
-static bool used; /* a hash ran since memory was last given back */
-
-static void
-give_memory_back(void)
-{
-#ifdef HAVE_MALLOC_TRIM
-	malloc_trim(0);
-#endif
-}
 
 static void *
 hash_thread(void *unused)
@@ -55,25 +40,8 @@ hash_thread(void *unused)
 	for (;;) {
 		struct job *j;
 
-		while (head == NULL && !stopping) {
-			if (used) {
-				struct timespec until;
-
-				clock_gettime(CLOCK_REALTIME, &until);
-				until.tv_sec += HASHPOOL_IDLE_S;
-				if (pthread_cond_timedwait(&work_cv, &mu,
-							   &until) ==
-					    ETIMEDOUT &&
-				    head == NULL && used) {
-					used = false;
-					pthread_mutex_unlock(&mu);
-					give_memory_back();
-					pthread_mutex_lock(&mu);
-				}
-			} else {
-				pthread_cond_wait(&work_cv, &mu);
-			}
-		}
+		while (head == NULL && !stopping)
+			pthread_cond_wait(&work_cv, &mu);
 		if (head == NULL) /* stopping, nothing left */
 			break;
 		j = head;
@@ -83,7 +51,6 @@ hash_thread(void *unused)
 		pthread_mutex_unlock(&mu);
 		j->fn(j->arg);
 		pthread_mutex_lock(&mu);
-		used = true;
 		j->done = true;
 		pthread_cond_signal(&j->done_cv);
 	}
@@ -120,10 +87,6 @@ hashpool_stop(void)
 	for (i = 0; i < nthreads; i++)
 		pthread_join(tids[i], NULL);
 	nthreads = 0;
-	if (used) {
-		used = false;
-		give_memory_back();
-	}
 }
 
 void

@@ -4,9 +4,11 @@
  * would take every worker and every CPU. Started by a worker process, the
  * pool runs them on at most n threads of lower CPU priority (nice
  * HASHPOOL_NICE), so authenticated requests keep their latency while
- * logins queue. Its threads keep the hash memory while busy (no page
- * faults per hash) and return it to the system after a second without
- * work. Not started (command-line verbs, unit tests): hashes run inline.
+ * logins queue. A pool thread keeps its hash memory in its malloc arena
+ * from one hash to the next: returned to the system and faulted in again
+ * per hash, it made logins four times slower on a 2-CPU virtual machine
+ * (test/bench). Not started (command-line verbs, unit tests): hashes run
+ * inline.
  */
 #ifndef PANEL_HASHPOOL_H
 #define PANEL_HASHPOOL_H
