@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,13 +69,19 @@ static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 static struct rl_table *table;
 static const char *map_path;
 
+/*
+ * fresh: the file was just extended from size 0, so it reads as zeros and
+ * only the header is written; the 2 MiB of slots stay untouched (a memset
+ * would make them resident in this process). A file left half-initialised
+ * by a creator that died is cleared whole.
+ */
 static bool
-init_table(struct rl_table *t)
+init_table(struct rl_table *t, bool fresh)
 {
 	pthread_mutexattr_t a;
 	size_t i;
 
-	memset(t, 0, sizeof(*t));
+	memset(t, 0, fresh ? offsetof(struct rl_table, slot) : sizeof(*t));
 	if (pthread_mutexattr_init(&a) != 0)
 		return false;
 	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
@@ -120,7 +127,7 @@ map_file(const char *path)
 	if (p == MAP_FAILED)
 		goto out;
 	t = p;
-	if (t->magic != RL_MAGIC && !init_table(t)) {
+	if (t->magic != RL_MAGIC && !init_table(t, st.st_size == 0)) {
 		munmap(p, sizeof(*t));
 		t = NULL;
 	}
