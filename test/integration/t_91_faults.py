@@ -86,6 +86,21 @@ def set_setting(db, dbname, key, value):
            f"ON DUPLICATE KEY UPDATE value = VALUES(value);", db=dbname)
 
 
+def private_stack(ctx, name):
+    """A MariaDB of its own (ctx.root/name-db, database panel_name) and a
+    lighttpd serving the sanitizer build on it, both stopped at the end."""
+    db = stack.MariaDB(os.path.join(ctx.root, f"{name}-db"))
+    db.install()
+    db.start()
+    ctx.cleanups.append(db.stop)
+    cfg = new_config(ctx, name, db, f"panel_{name}")
+    lt = stack.Lighttpd(cfg.root, cfg, os.path.join(stack.REPO, "www"),
+                        env=stack.sanitizer_env(ctx.sanlogs))
+    lt.start()
+    ctx.cleanups.append(lt.stop)
+    return db, cfg, lt
+
+
 def create_user(ctx, cfg, username):
     pw = f"{username}-pw-Secret1"
     ctx.secrets_to_hunt.append(pw)
@@ -170,15 +185,7 @@ def key_body(name):
 
 @test
 def mariadb_stopped_under_load_503_then_full_service_within_2s(ctx):
-    db = stack.MariaDB(os.path.join(ctx.root, "faults91-db"))
-    db.install()
-    db.start()
-    ctx.cleanups.append(db.stop)
-    cfg = new_config(ctx, "faults91", db, "panel_faults91")
-    lt = stack.Lighttpd(cfg.root, cfg, os.path.join(stack.REPO, "www"),
-                        env=stack.sanitizer_env(ctx.sanlogs))
-    lt.start()
-    ctx.cleanups.append(lt.stop)
+    db, cfg, lt = private_stack(ctx, "faults91")
     pw, uid = create_user(ctx, cfg, "f91load")
     r = http_request(lt.port, "POST", "/api/auth/login", body={"user": "f91load", "password": pw})
     eq(r.status, 200, f"login: {r!r}")
@@ -684,15 +691,7 @@ def mariadb_disk_full_clear_errors_no_corruption_then_writes_again(ctx):
 # Found by these tests and fixed.
 @test
 def outage_with_a_raised_client_limit_is_503_not_429(ctx):
-    db = stack.MariaDB(os.path.join(ctx.root, "faults91f-db"))
-    db.install()
-    db.start()
-    ctx.cleanups.append(db.stop)
-    cfg = new_config(ctx, "faults91f", db, "panel_faults91f")
-    lt = stack.Lighttpd(cfg.root, cfg, os.path.join(stack.REPO, "www"),
-                        env=stack.sanitizer_env(ctx.sanlogs))
-    lt.start()
-    ctx.cleanups.append(lt.stop)
+    db, cfg, lt = private_stack(ctx, "faults91f")
     set_setting(db, "panel_faults91f", "ratelimits::client", '{"hits":100000,"window_seconds":60}')
     pw, uid = create_user(ctx, cfg, "f91f")
     r = http_request(lt.port, "POST", "/api/auth/login", body={"user": "f91f", "password": pw})
